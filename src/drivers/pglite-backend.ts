@@ -1,0 +1,198 @@
+/**
+ * The embedded backend: one PGlite database in this process, one scope at a time.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { ConnectionError } from "../errors.js";
+import { FifoLock } from "../internal/fifo-lock.js";
+import { discardCachedDump, readCachedDump, writeCachedDump } from "./data-dir-cache.js";
+import type { Backend, RawResult, Session } from "./session.js";
+
+/** Where an embedded database keeps its data. */
+export type PgliteLocation = { readonly kind: "memory" } | { readonly kind: "directory"; readonly path: string };
+
+let cursorCounter = 0;
+
+function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRows?: number; command?: string }): RawResult {
+  const command = result.command ?? "";
+  const rows = result.rows as Record<string, unknown>[];
+  const counted = command === "SELECT" || command === "FETCH" || command === "";
+  return {
+    rows,
+    fields: result.fields.map((f) => f.name),
+    rowCount: counted ? rows.length : (result.affectedRows ?? rows.length),
+    command,
+  };
+}
+
+class PgliteSession implements Session {
+  readonly #db: PGlite;
+  readonly #release: () => void;
+
+  constructor(db: PGlite, release: () => void) {
+    this.#db = db;
+    this.#release = release;
+  }
+
+  async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
+    return toRaw(await this.#db.query(sql, parameters as unknown[], { rowMode: "object" }));
+  }
+
+  async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+    const name = `pglite_lab_cursor_${++cursorCounter}`;
+    const body = sql.trim().replace(/;\s*$/, "");
+    await this.#db.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${body}`, parameters as unknown[]);
+    let open = true;
+    try {
+      while (open) {
+        const result = await this.#db.query<Record<string, unknown>>(`FETCH FORWARD ${batchSize} FROM ${name}`);
+        if (result.rows.length < batchSize) open = false;
+        if (result.rows.length > 0) yield result.rows;
+      }
+    } finally {
+      // Fails harmlessly if the transaction was aborted or already ended: the cursor went with it.
+      await this.#db.query(`CLOSE ${name}`).catch(() => undefined);
+    }
+  }
+
+  async release(): Promise<void> {
+    this.#release();
+  }
+}
+
+/** Holds a data folder for this process, so a second engine (here or in another process) is refused instead of corrupting it. */
+class FolderLock {
+  readonly #file: string;
+  #held = false;
+
+  constructor(folder: string) {
+    this.#file = path.join(folder, ".pglite-lab.lock");
+  }
+
+  take(folder: string): void {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(this.#file, "wx");
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        this.#held = true;
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        const owner = Number(readFileSync(this.#file, "utf8").trim());
+        if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+          throw new ConnectionError(
+            `The database folder "${folder}" is already open ${owner === process.pid ? "in this process" : `in process ${owner}`}. ` +
+              "PGlite lets one engine at a time use a folder: dispose the other engine first.",
+          );
+        }
+        rmSync(this.#file, { force: true }); // left behind by a process that died
+      }
+    }
+  }
+
+  free(): void {
+    if (this.#held) rmSync(this.#file, { force: true });
+    this.#held = false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function createFresh(dataDir: string | undefined): Promise<PGlite> {
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  return db;
+}
+
+/** Starts PGlite from the cached data directory when there is one; builds the cache otherwise. */
+async function startPglite(dataDir: string | undefined): Promise<PGlite> {
+  const cached = readCachedDump();
+  if (cached) {
+    try {
+      const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: new Blob([cached]) });
+      await db.query("SELECT 1");
+      return db;
+    } catch {
+      discardCachedDump();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const db = await createFresh(dataDir);
+  if (!dataDir) {
+    const dump = await db.dumpDataDir("gzip");
+    writeCachedDump(new Uint8Array(await dump.arrayBuffer()));
+  }
+  return db;
+}
+
+function isEmptyFolder(folder: string): boolean {
+  return !existsSync(folder) || readdirSync(folder).filter((f) => f !== ".pglite-lab.lock").length === 0;
+}
+
+/** The embedded backend: every scope and statement takes turns on one PGlite session. */
+export class PgliteBackend implements Backend {
+  readonly dialect = "pglite" as const;
+  readonly exclusive = true;
+  readonly description: string;
+  readonly db: PGlite;
+  readonly #lock = new FifoLock();
+  readonly #folderLock: FolderLock | undefined;
+
+  private constructor(db: PGlite, description: string, folderLock: FolderLock | undefined) {
+    this.db = db;
+    this.description = description;
+    this.#folderLock = folderLock;
+  }
+
+  static async open(location: PgliteLocation): Promise<PgliteBackend> {
+    if (location.kind === "memory") {
+      try {
+        return new PgliteBackend(await startPglite(undefined), "in-memory PGlite", undefined);
+      } catch (err) {
+        throw new ConnectionError("Could not start in-memory PGlite.", { cause: err });
+      }
+    }
+    const folder = location.path;
+    const description = `PGlite at ${folder}`;
+    let folderLock: FolderLock | undefined;
+    try {
+      mkdirSync(folder, { recursive: true });
+      folderLock = new FolderLock(folder);
+      folderLock.take(folder);
+      // A new folder starts from the cached data directory; an existing one opens as it is.
+      const db = isEmptyFolder(folder) ? await startPglite(folder) : await PGlite.create({ dataDir: folder });
+      return new PgliteBackend(db, description, folderLock);
+    } catch (err) {
+      folderLock?.free();
+      if (err instanceof ConnectionError) throw err;
+      throw new ConnectionError(`Could not open the PGlite database folder "${folder}".`, { cause: err });
+    }
+  }
+
+  async acquire(): Promise<Session> {
+    const release = await this.#lock.acquire();
+    if (this.db.closed) {
+      release();
+      throw new ConnectionError(`${this.description} is closed.`);
+    }
+    return new PgliteSession(this.db, release);
+  }
+
+  async close(): Promise<void> {
+    const release = await this.#lock.acquire();
+    try {
+      if (!this.db.closed) await this.db.close();
+    } finally {
+      this.#folderLock?.free();
+      release();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/** What a statement returned, as a driver reports it. */
+export interface RawResult {
+  readonly rows: Record<string, unknown>[];
+  readonly fields: readonly string[];
+  /** Rows returned (SELECT) or affected (INSERT / UPDATE / DELETE). */
+  readonly rowCount: number;
+  /** The command tag: `SELECT`, `INSERT`, … (empty when the driver does not say). */
+  readonly command: string;
+}
+
+/**
+ * One database session held by one scope at a time. Drivers throw their own
+ * errors; the connection wraps them with the statement that failed.
+ */
+export interface Session {
+  query(sql: string, parameters: readonly unknown[]): Promise<RawResult>;
+  /** Rows of a query in batches, through a server-side cursor; closing the generator closes the cursor. */
+  cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined>;
+  /** Gives the session back. `broken` asks the driver to discard it rather than reuse it. */
+  release(broken?: boolean): Promise<void>;
+}
+
+/** A source of sessions: the embedded PGlite or a server's connection pool. */
+export interface Backend {
+  /** `pglite` (in-process) or `postgres` (a server). */
+  readonly dialect: "pglite" | "postgres";
+  /** Whether only one session exists, so a scope waiting on another in the same task would wait forever. */
+  readonly exclusive: boolean;
+  /** Where the data lives, for messages: `in-memory PGlite`, `PGlite at ./data`, `PostgreSQL at host:5432/db`. */
+  readonly description: string;
+  acquire(): Promise<Session>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,267 @@
+/**
+ * Error classes thrown by pglite-lab.
+ *
+ * Every error is a {@link PgliteLabError}. Errors raised by the database keep
+ * the driver's error as `cause` and name the statement that failed.
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error pglite-lab throws.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, PgliteLabError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine.dispose();
+ * try {
+ *   await engine.connect(async () => {});
+ * } catch (err) {
+ *   console.log(err instanceof PgliteLabError); // true
+ * }
+ * ```
+ */
+export class PgliteLabError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A value passed to the API is not usable: a bad URL, an unknown column in a
+ * row, a statement of an unknown kind.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ArgumentError } from "pglite-lab";
+ *
+ * try {
+ *   await createEngine("mysql://localhost/db");
+ * } catch (err) {
+ *   console.log(err instanceof ArgumentError, (err as Error).message.includes("mysql:"));
+ * }
+ * ```
+ */
+export class ArgumentError extends PgliteLabError {}
+
+/**
+ * A table definition is inconsistent: a duplicate table name, a reference to a
+ * table or column that does not exist, foreign keys that form a cycle.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, SchemaError, integer } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * md.table("emps", { id: integer().primaryKey() });
+ * try {
+ *   md.table("emps", { id: integer().primaryKey() });
+ * } catch (err) {
+ *   console.log(err instanceof SchemaError); // true
+ * }
+ * ```
+ */
+export class SchemaError extends PgliteLabError {}
+
+/**
+ * The engine was disposed; nothing can run on it any more.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, EngineDisposedError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine.dispose();
+ * await engine.begin(async () => {}).catch((err) => console.log(err instanceof EngineDisposedError));
+ * ```
+ */
+export class EngineDisposedError extends PgliteLabError {}
+
+/**
+ * A connection was used after its scope ended, or a scope was opened where it
+ * would wait for itself (a nested `engine.begin()` on the embedded engine).
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ScopeError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine.begin(async () => {
+ *   // The embedded engine runs one scope at a time: this would wait for itself.
+ *   await engine.begin(async () => {}).catch((err) => console.log(err instanceof ScopeError));
+ * });
+ * await engine.dispose();
+ * ```
+ */
+export class ScopeError extends PgliteLabError {}
+
+/**
+ * The engine could not reach its database: an unreachable server, a wrong
+ * password, a missing database, a data directory that cannot be opened.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ConnectionError } from "pglite-lab";
+ *
+ * await createEngine("postgres://nobody@127.0.0.1:1/nowhere", { connectTimeoutMs: 2000 })
+ *   .then((engine) => engine.connect(async (conn) => conn.execute("select 1")))
+ *   .catch((err) => console.log(err instanceof ConnectionError));
+ * ```
+ */
+export class ConnectionError extends PgliteLabError {}
+
+/** Fields PostgreSQL attaches to an error report, as both drivers expose them. */
+interface DriverErrorFields {
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+}
+
+/**
+ * The database rejected a statement. The message holds PostgreSQL's own text
+ * and the statement; `sql`, `parameters`, `code` (the SQLSTATE), `table`,
+ * `column` and `constraint` are kept as properties and the driver error is the
+ * `cause`. Subclasses sort the failure by SQLSTATE class.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, StatementError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine.connect(async (conn) => {
+ *   await conn.execute("selec 1").catch((err) => {
+ *     console.log(err instanceof StatementError, (err as StatementError).code); // true 42601
+ *   });
+ * });
+ * await engine.dispose();
+ * ```
+ */
+export class StatementError extends PgliteLabError {
+  /** The SQL text that was sent. */
+  readonly sql: string;
+  /** The bound parameters, as sent. */
+  readonly parameters: readonly unknown[];
+  /** PostgreSQL's SQLSTATE code, such as `23505` for a unique violation. */
+  readonly code: string | undefined;
+  /** The table PostgreSQL named in its report, if any. */
+  readonly table: string | undefined;
+  /** The column PostgreSQL named in its report, if any. */
+  readonly column: string | undefined;
+  /** The constraint PostgreSQL named in its report, if any. */
+  readonly constraint: string | undefined;
+
+  constructor(message: string, sql: string, parameters: readonly unknown[], cause: unknown) {
+    super(message, { cause });
+    const fields = (cause ?? {}) as DriverErrorFields;
+    this.sql = sql;
+    this.parameters = parameters;
+    this.code = fields.code;
+    this.table = fields.table;
+    this.column = fields.column;
+    this.constraint = fields.constraint;
+  }
+}
+
+/**
+ * A constraint refused the data: NOT NULL, UNIQUE, a foreign key, a CHECK
+ * (SQLSTATE class 23).
+ *
+ * @example
+ * ```ts
+ * import { createEngine, IntegrityError, MetaData, integer, text } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * const emps = md.table("emps", { id: integer().primaryKey(), name: text().notNull() });
+ * const engine = await createEngine();
+ * await engine.begin((conn) => md.createAll(conn));
+ * await engine
+ *   .begin((conn) => conn.execute(emps.insert(), [{ name: null as unknown as string }]))
+ *   .catch((err) => console.log(err instanceof IntegrityError, (err as IntegrityError).column)); // true name
+ * await engine.dispose();
+ * ```
+ */
+export class IntegrityError extends StatementError {}
+
+/**
+ * The statement is wrong: a syntax error, an unknown table or column, a type
+ * mismatch (SQLSTATE class 42).
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ProgrammingError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine
+ *   .connect((conn) => conn.execute("select * from nowhere"))
+ *   .catch((err) => console.log(err instanceof ProgrammingError, (err as Error).message.includes("nowhere")));
+ * await engine.dispose();
+ * ```
+ */
+export class ProgrammingError extends StatementError {}
+
+/**
+ * A value does not fit its type: bad input syntax, a number out of range, a
+ * string too long for `varchar(n)` (SQLSTATE class 22).
+ *
+ * @example
+ * ```ts
+ * import { createEngine, DataError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine
+ *   .connect((conn) => conn.execute("select $1::int", ["twelve"]))
+ *   .catch((err) => console.log(err instanceof DataError)); // true
+ * await engine.dispose();
+ * ```
+ */
+export class DataError extends StatementError {}
+
+/**
+ * `Result.one()` found no row, or more than one.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ResultError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine.connect(async (conn) => {
+ *   const res = await conn.execute("select 1 where false");
+ *   try { res.one(); } catch (err) { console.log(err instanceof ResultError); } // true
+ * });
+ * await engine.dispose();
+ * ```
+ */
+export class ResultError extends PgliteLabError {}
+
+/** Longest statement text quoted in full in an error message. */
+const MAX_SQL_IN_MESSAGE = 2000;
+
+/** Wraps a driver error for `sql` in the {@link StatementError} subclass its SQLSTATE calls for. */
+export function statementError(cause: unknown, sql: string, parameters: readonly unknown[], note?: string): StatementError {
+  const fields = (cause ?? {}) as DriverErrorFields & { message?: string };
+  const code = fields.code ?? "";
+  const kind = code.startsWith("23")
+    ? IntegrityError
+    : code.startsWith("42")
+      ? ProgrammingError
+      : code.startsWith("22")
+        ? DataError
+        : StatementError;
+  const shown = sql.length > MAX_SQL_IN_MESSAGE ? `${sql.slice(0, MAX_SQL_IN_MESSAGE)} …` : sql;
+  const lines = [`${fields.message ?? String(cause)}`];
+  if (fields.detail) lines.push(`Detail: ${fields.detail}`);
+  if (fields.hint) lines.push(`Hint: ${fields.hint}`);
+  if (code === "25P02") {
+    lines.push("An earlier statement in this transaction failed; roll back (or let the scope end) before running more statements.");
+  }
+  if (note) lines.push(note);
+  lines.push(`Statement: ${shown}`);
+  return new kind(lines.join("\n"), sql, parameters, cause);
+}

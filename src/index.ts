@@ -1,0 +1,83 @@
+/**
+ * pglite-lab: asynchronous SQL in TypeScript, the way SQLAlchemy's asyncio
+ * tutorial teaches it — an engine, tables, create/drop-all, executemany,
+ * fetchall and streaming — on Kysely over in-process PostgreSQL (PGlite), and
+ * the same code on a PostgreSQL server.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, MetaData, integer, text } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * const emps = md.table("emps", { id: integer().primaryKey(), name: text() });
+ * const engine = await createEngine();
+ * await engine.begin(async (conn) => {
+ *   await md.createAll(conn);
+ *   await conn.execute(emps.insert(), [{ name: "Ada" }, { name: "Grace" }]);
+ * });
+ * await engine.connect(async (conn) => console.log((await conn.execute(emps.select())).fetchAll()));
+ * await engine.dispose();
+ * ```
+ *
+ * @module pglite-lab
+ */
+export { createEngine, Engine, type EngineOptions } from "./engine.js";
+export { Connection, type StreamOptions, type Executable } from "./connection.js";
+export { Result } from "./result.js";
+export { MetaData, type CreateDropOptions } from "./schema/metadata.js";
+export {
+  Table,
+  type AnyTable,
+  type Columns,
+  type ColumnRefs,
+  type Database,
+  type InsertRow,
+  type SelectRow,
+  type TableShape,
+  type TableType,
+  type UpdateRow,
+} from "./schema/table.js";
+export { Insert } from "./schema/insert.js";
+export {
+  Column,
+  type AnyColumn,
+  type ColumnFlags,
+  type ColumnRef,
+  type ColumnSpec,
+  type FreshFlags,
+  type ReferenceOptions,
+  type ReferenceTarget,
+  type ReferentialAction,
+} from "./schema/column.js";
+export {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  integer,
+  json,
+  jsonb,
+  numeric,
+  real,
+  text,
+  timestamp,
+  timestamptz,
+  uuid,
+  varchar,
+} from "./schema/types.js";
+export { show, type ShowOptions } from "./display.js";
+export type { EchoLogger } from "./echo.js";
+export {
+  ArgumentError,
+  ConnectionError,
+  DataError,
+  EngineDisposedError,
+  IntegrityError,
+  PgliteLabError,
+  ProgrammingError,
+  ResultError,
+  SchemaError,
+  ScopeError,
+  StatementError,
+} from "./errors.js";
+export { sql } from "kysely";

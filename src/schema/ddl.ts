@@ -1,0 +1,67 @@
+import { SchemaError } from "../errors.js";
+import { quoteIdent, sqlLiteral } from "../internal/quote.js";
+import type { ColumnRef, ReferenceTarget } from "./column.js";
+import type { MetaData } from "./metadata.js";
+import type { AnyTable, Columns } from "./table.js";
+
+/** Resolves a foreign-key target to a table and column of `md`, or explains what is missing. */
+export function resolveReference(md: MetaData, table: string, column: string, target: ReferenceTarget): ColumnRef {
+  const ref: ColumnRef =
+    typeof target === "string"
+      ? { table: target.slice(0, target.indexOf(".")), column: target.slice(target.indexOf(".") + 1) }
+      : target;
+  const targetTable = md.getTable(ref.table);
+  if (!targetTable) {
+    throw new SchemaError(
+      `Column "${table}.${column}" references "${ref.table}.${ref.column}", but this MetaData has no table "${ref.table}".`,
+    );
+  }
+  if (!(ref.column in targetTable.columns)) {
+    throw new SchemaError(
+      `Column "${table}.${column}" references "${ref.table}.${ref.column}", but table "${ref.table}" has no column "${ref.column}".`,
+    );
+  }
+  return ref;
+}
+
+function isRawSql(value: unknown): value is { compile(db: unknown): { sql: string; parameters: readonly unknown[] } } {
+  return typeof value === "object" && value !== null && (value as { isRawBuilder?: unknown }).isRawBuilder === true;
+}
+
+function defaultSql(value: unknown, table: string, column: string): string {
+  if (isRawSql(value)) {
+    // A raw expression like sql`now()` is written as-is; DDL cannot take bind parameters.
+    const node = (value as unknown as { toOperationNode(): { sqlFragments: readonly string[]; parameters: readonly unknown[] } }).toOperationNode();
+    if (node.parameters.length > 0) {
+      throw new SchemaError(`The default of "${table}.${column}" must not interpolate values into sql\`\`; give the value itself instead.`);
+    }
+    return node.sqlFragments.join("");
+  }
+  return sqlLiteral(value);
+}
+
+/** The CREATE TABLE statement for one table, laid out one column per line. */
+export function createTableSql(md: MetaData, table: AnyTable): string {
+  const primaryKey = table.primaryKey;
+  const lines: string[] = [];
+  for (const [name, definition] of Object.entries(table.columns as Columns)) {
+    const spec = definition.spec;
+    const generated = primaryKey.length === 1 && spec.primaryKey && spec.autoIncrement && !spec.default;
+    let type = spec.sqlType;
+    if (generated) type = spec.sqlType === "bigint" ? "bigserial" : "serial";
+    const parts = [quoteIdent(name), type];
+    if (spec.primaryKey && primaryKey.length === 1) parts.push("PRIMARY KEY");
+    else if (spec.notNull) parts.push("NOT NULL");
+    if (spec.unique) parts.push("UNIQUE");
+    if (spec.default) parts.push(`DEFAULT ${defaultSql(spec.default.value, table.name, name)}`);
+    if (spec.references) {
+      const ref = resolveReference(md, table.name, name, spec.references.target);
+      parts.push(`REFERENCES ${quoteIdent(ref.table)} (${quoteIdent(ref.column)})`);
+      if (spec.references.options.onDelete) parts.push(`ON DELETE ${spec.references.options.onDelete.toUpperCase()}`);
+      if (spec.references.options.onUpdate) parts.push(`ON UPDATE ${spec.references.options.onUpdate.toUpperCase()}`);
+    }
+    lines.push(parts.join(" "));
+  }
+  if (primaryKey.length > 1) lines.push(`PRIMARY KEY (${primaryKey.map(quoteIdent).join(", ")})`);
+  return `CREATE TABLE ${quoteIdent(table.name)} (\n  ${lines.join(",\n  ")}\n)`;
+}

@@ -1,0 +1,161 @@
+/**
+ * `MetaData`: a collection of tables, created and dropped together in
+ * foreign-key order.
+ *
+ * @module
+ */
+import { SchemaError } from "../errors.js";
+import type { Connection } from "../connection.js";
+import { createTableSql, resolveReference } from "./ddl.js";
+import { Column } from "./column.js";
+import { Table, type AnyTable, type Columns } from "./table.js";
+
+/** Options of {@link MetaData.createAll} and {@link MetaData.dropAll}. */
+export interface CreateDropOptions {
+  /**
+   * Look in the catalog first and create only the tables that are missing
+   * (drop only those that exist). Default `true`, as in SQLAlchemy.
+   */
+  readonly checkFirst?: boolean;
+}
+
+/**
+ * A collection of table definitions: define tables with `md.table()`, then
+ * create or drop them all with `md.createAll(conn)` / `md.dropAll(conn)`,
+ * which order them by their foreign keys, whatever order they were defined in.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, MetaData, integer, text } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * const emps = md.table("emps", {
+ *   id: integer().primaryKey(),
+ *   name: text().notNull(),
+ *   deptId: integer().references("depts.id"),
+ * });
+ * const depts = md.table("depts", { id: integer().primaryKey(), title: text() });
+ * console.log(md.sortedTables.map((t) => t.name)); // [ 'depts', 'emps' ]
+ *
+ * const engine = await createEngine();
+ * await engine.begin(async (conn) => {
+ *   await md.createAll(conn);   // depts first: emps references it
+ *   await md.dropAll(conn);     // emps first
+ * });
+ * await engine.dispose();
+ * ```
+ */
+export class MetaData {
+  readonly #tables = new Map<string, AnyTable>();
+
+  /**
+   * Defines a table. Column builders (`integer()`, `text()`, …) give each
+   * column its type and constraints. Table names must be unique within this
+   * MetaData.
+   */
+  table<N extends string, C extends Columns>(name: N, columns: C): Table<N, C> {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new SchemaError("A table needs a non-empty name.");
+    }
+    if (this.#tables.has(name)) {
+      throw new SchemaError(`This MetaData already has a table "${name}"; table names must be unique.`);
+    }
+    if (columns === null || typeof columns !== "object" || Object.keys(columns).length === 0) {
+      throw new SchemaError(`Table "${name}" needs at least one column, such as { id: integer().primaryKey() }.`);
+    }
+    for (const [column, definition] of Object.entries(columns)) {
+      if (!(definition instanceof Column) && !(definition as { spec?: unknown })?.spec) {
+        throw new SchemaError(
+          `Column "${name}.${column}" is not a column definition; use a builder such as text() or integer().`,
+        );
+      }
+    }
+    const table = new Table(name, columns);
+    this.#tables.set(name, table);
+    return table;
+  }
+
+  /** The tables, in the order they were defined. */
+  get tables(): readonly AnyTable[] {
+    return [...this.#tables.values()];
+  }
+
+  /** Looks a table up by name. */
+  getTable(name: string): AnyTable | undefined {
+    return this.#tables.get(name);
+  }
+
+  /**
+   * The tables in dependency order: every table comes after the tables its
+   * foreign keys point at (ties keep definition order). Throws
+   * {@link SchemaError} for a reference to a missing table or column, or for
+   * tables that reference each other in a cycle.
+   */
+  get sortedTables(): readonly AnyTable[] {
+    const dependencies = new Map<string, Set<string>>();
+    for (const table of this.#tables.values()) {
+      const deps = new Set<string>();
+      for (const [column, definition] of Object.entries(table.columns as Columns)) {
+        const reference = definition.spec.references;
+        if (!reference) continue;
+        const target = resolveReference(this, table.name, column, reference.target);
+        if (target.table !== table.name) deps.add(target.table);
+      }
+      dependencies.set(table.name, deps);
+    }
+    const sorted: AnyTable[] = [];
+    const done = new Set<string>();
+    while (sorted.length < this.#tables.size) {
+      const ready = [...this.#tables.values()].find(
+        (t) => !done.has(t.name) && [...(dependencies.get(t.name) ?? [])].every((d) => done.has(d)),
+      );
+      if (!ready) {
+        const stuck = [...this.#tables.keys()].filter((n) => !done.has(n)).map((n) => `"${n}"`);
+        throw new SchemaError(
+          `Tables ${stuck.join(", ")} reference each other in a cycle, so no creation order works. ` +
+            "Make one of the foreign keys a plain column and add the constraint after creating both tables.",
+        );
+      }
+      sorted.push(ready);
+      done.add(ready.name);
+    }
+    return sorted;
+  }
+
+  /**
+   * Creates every table, referenced tables first. With `checkFirst` (the
+   * default) tables that already exist are left alone.
+   */
+  async createAll(conn: Connection<any>, options: CreateDropOptions = {}): Promise<void> {
+    const tables = this.sortedTables;
+    const existing = options.checkFirst === false ? new Set<string>() : await existingTables(conn, tables);
+    for (const table of tables) {
+      if (!existing.has(table.name)) await conn.execute(createTableSql(this, table));
+    }
+  }
+
+  /**
+   * Drops every table, referencing tables first. With `checkFirst` (the
+   * default) tables that do not exist are skipped.
+   */
+  async dropAll(conn: Connection<any>, options: CreateDropOptions = {}): Promise<void> {
+    const tables = [...this.sortedTables].reverse();
+    const check = options.checkFirst !== false;
+    const existing = check ? await existingTables(conn, tables) : undefined;
+    for (const table of tables) {
+      if (existing && !existing.has(table.name)) continue;
+      await conn.execute(`DROP TABLE "${table.name.replaceAll('"', '""')}"`);
+    }
+  }
+}
+
+async function existingTables(conn: Connection<any>, tables: readonly AnyTable[]): Promise<Set<string>> {
+  if (tables.length === 0) return new Set();
+  const result = await conn.execute<{ relname: string }>(
+    "SELECT c.relname FROM pg_catalog.pg_class c " +
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
+      "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ANY($1)",
+    [tables.map((t) => t.name)],
+  );
+  return new Set(result.rows.map((r) => r.relname));
+}

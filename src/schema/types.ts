@@ -1,0 +1,214 @@
+/**
+ * Column type builders: one function per PostgreSQL type.
+ *
+ * @module
+ */
+import { ArgumentError } from "../errors.js";
+import { Column, type FreshFlags } from "./column.js";
+
+function column<S, I, Auto extends boolean = false>(sqlType: string, autoIncrement = false): Column<S, I, FreshFlags<Auto>> {
+  return new Column({ sqlType, autoIncrement, primaryKey: false, notNull: false, unique: false });
+}
+
+/**
+ * A 32-bit `integer` column. As a primary key it is generated, like SERIAL.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, integer } from "pglite-lab";
+ * const t = new MetaData().table("t", { id: integer().primaryKey(), qty: integer().notNull() });
+ * console.log(t.columns.id.spec.autoIncrement); // true
+ * ```
+ */
+export function integer(): Column<number, number, FreshFlags<true>> {
+  return column("integer", true);
+}
+
+/**
+ * A 64-bit `bigint` column. Values come back as `number` when they fit
+ * JavaScript's safe integers and as `bigint` beyond that; either is accepted on
+ * insert. As a primary key it is generated, like BIGSERIAL.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, bigint } from "pglite-lab";
+ * const t = new MetaData().table("t", { id: bigint().primaryKey() });
+ * console.log(t.columns.id.spec.sqlType); // bigint
+ * ```
+ */
+export function bigint(): Column<number | bigint, number | bigint, FreshFlags<true>> {
+  return column("bigint", true);
+}
+
+/**
+ * A `text` column: a string of any length.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, text } from "pglite-lab";
+ * const t = new MetaData().table("t", { name: text().notNull() });
+ * console.log(t.columns.name.spec.notNull); // true
+ * ```
+ */
+export function text(): Column<string, string, FreshFlags<false>> {
+  return column("text");
+}
+
+/**
+ * A `varchar(n)` column: a string of at most `length` characters; longer
+ * values are refused with a {@link DataError}.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, varchar } from "pglite-lab";
+ * const t = new MetaData().table("t", { code: varchar(3) });
+ * console.log(t.columns.code.spec.sqlType); // varchar(3)
+ * ```
+ */
+export function varchar(length: number): Column<string, string, FreshFlags<false>> {
+  if (!Number.isInteger(length) || length < 1) {
+    throw new ArgumentError(`varchar(${String(length)}): the length must be a positive whole number.`);
+  }
+  return column(`varchar(${length})`);
+}
+
+/**
+ * A `boolean` column.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, boolean } from "pglite-lab";
+ * const t = new MetaData().table("t", { active: boolean().default(true) });
+ * console.log(t.columns.active.spec.default?.value); // true
+ * ```
+ */
+export function boolean(): Column<boolean, boolean, FreshFlags<false>> {
+  return column("boolean");
+}
+
+/**
+ * A `numeric` column: exact decimals. Values come back as strings so that no
+ * digit is lost; numbers and strings are accepted on insert.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, numeric } from "pglite-lab";
+ * const t = new MetaData().table("t", { price: numeric(10, 2) });
+ * console.log(t.columns.price.spec.sqlType); // numeric(10, 2)
+ * ```
+ */
+export function numeric(precision?: number, scale?: number): Column<string, string | number, FreshFlags<false>> {
+  if (precision === undefined) return column("numeric");
+  return column(scale === undefined ? `numeric(${precision})` : `numeric(${precision}, ${scale})`);
+}
+
+/**
+ * A `real` column: a 4-byte floating-point number.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, real } from "pglite-lab";
+ * console.log(new MetaData().table("t", { x: real() }).columns.x.spec.sqlType); // real
+ * ```
+ */
+export function real(): Column<number, number, FreshFlags<false>> {
+  return column("real");
+}
+
+/**
+ * A `double precision` column: an 8-byte floating-point number, JavaScript's `number`.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, doublePrecision } from "pglite-lab";
+ * console.log(new MetaData().table("t", { x: doublePrecision() }).columns.x.spec.sqlType); // double precision
+ * ```
+ */
+export function doublePrecision(): Column<number, number, FreshFlags<false>> {
+  return column("double precision");
+}
+
+/**
+ * A `timestamp` (without time zone) column. Values come back as `Date`
+ * objects read as UTC; a `Date` or an ISO string is accepted on insert.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, timestamp, sql } from "pglite-lab";
+ * const t = new MetaData().table("t", { at: timestamp().default(sql`now()`) });
+ * console.log(t.columns.at.spec.sqlType); // timestamp
+ * ```
+ */
+export function timestamp(): Column<Date, Date | string, FreshFlags<false>> {
+  return column("timestamp");
+}
+
+/**
+ * A `timestamptz` column: an instant in time. Values come back as `Date`.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, timestamptz } from "pglite-lab";
+ * console.log(new MetaData().table("t", { at: timestamptz() }).columns.at.spec.sqlType); // timestamptz
+ * ```
+ */
+export function timestamptz(): Column<Date, Date | string, FreshFlags<false>> {
+  return column("timestamptz");
+}
+
+/**
+ * A `date` column (no time of day). Values come back as `Date` at UTC midnight.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, date } from "pglite-lab";
+ * console.log(new MetaData().table("t", { born: date() }).columns.born.spec.sqlType); // date
+ * ```
+ */
+export function date(): Column<Date, Date | string, FreshFlags<false>> {
+  return column("date");
+}
+
+/**
+ * A `json` column: the text of a JSON document, kept as written. Values come
+ * back parsed; give the document's type as `T`.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, json } from "pglite-lab";
+ * const t = new MetaData().table("t", { doc: json<{ tags: string[] }>() });
+ * console.log(t.columns.doc.spec.sqlType); // json
+ * ```
+ */
+export function json<T = unknown>(): Column<T, T, FreshFlags<false>> {
+  return column("json");
+}
+
+/**
+ * A `jsonb` column: a JSON document stored decomposed, indexable. Values come
+ * back parsed; give the document's type as `T`.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, jsonb } from "pglite-lab";
+ * const t = new MetaData().table("t", { doc: jsonb<{ tags: string[] }>().notNull() });
+ * console.log(t.columns.doc.spec.sqlType); // jsonb
+ * ```
+ */
+export function jsonb<T = unknown>(): Column<T, T, FreshFlags<false>> {
+  return column("jsonb");
+}
+
+/**
+ * A `uuid` column, as a string. Use ``.default(sql`gen_random_uuid()`)`` for generated ids.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, uuid, sql } from "pglite-lab";
+ * const t = new MetaData().table("t", { id: uuid().primaryKey().default(sql`gen_random_uuid()`) });
+ * console.log(t.columns.id.spec.sqlType); // uuid
+ * ```
+ */
+export function uuid(): Column<string, string, FreshFlags<false>> {
+  return column("uuid");
+}
