@@ -1,0 +1,37 @@
+// The whole suite: a type check of the project (type tests included), then
+// every test/**/*.test.ts through Node's built-in runner with tsx.
+// Extra arguments are passed to the runner, e.g. `npm test -- --test-name-pattern=stream`;
+// file arguments replace the default set.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const files = args.filter((a) => !a.startsWith("-"));
+const flags = args.filter((a) => a.startsWith("-"));
+
+function find(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === "fixtures" ? [] : find(full);
+    return name.endsWith(".test.ts") ? [full] : [];
+  });
+}
+
+if (files.length === 0) {
+  console.log("Type-checking the project (tsc --noEmit) ...");
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"], {
+    stdio: "inherit",
+  });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+
+const tests = files.length > 0 ? files : find("test").sort();
+const run = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-reporter=spec", ...flags, ...tests],
+  { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? "" } },
+);
+process.exit(run.status ?? 1);
