@@ -280,8 +280,10 @@ export class Connection<DB = any> {
           throw statementError(err, sql, parameters);
         }
         if (next.done) return;
-        for (const row of next.value) yield row;
-        this.#assertOpen();
+        for (const row of next.value) {
+          yield row;
+          this.#assertOpen();
+        }
       }
     } finally {
       if (!this.#closed) await cursor.return(undefined);

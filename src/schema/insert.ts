@@ -152,7 +152,9 @@ export function* planInsert(
     } else {
       const types = columns.map((name) => table.columns[name]?.spec.sqlType ?? "text");
       const parameters = columns.map((name, i) => chunk.map((row) => toParameter(row[name], types[i] ?? "text", table.name, name)));
-      const casts = types.map((type, i) => `$${i + 1}::${type}[]`).join(", ");
+      // The arrays are cast to the bare type: an explicit cast to varchar(3) would silently
+      // truncate, where the INSERT's own assignment to the column refuses a value too long.
+      const casts = types.map((type, i) => `$${i + 1}::${type.replace(/\s*\(.*\)$/, "")}[]`).join(", ");
       const sql =
         `INSERT INTO ${quoteIdent(table.name)} (${columns.map(quoteIdent).join(", ")}) ` +
         `SELECT * FROM unnest(${casts})${returning}`;

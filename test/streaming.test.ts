@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { ArgumentError, ProgrammingError, ScopeError } from "../src/index.js";
+import { describeEachTarget, uniqueName } from "./support/targets.js";
+
+describeEachTarget("streaming", ({ target, engine }) => {
+  let table: string;
+  const total = 1_000_000;
+
+  before(async () => {
+    table = uniqueName("stream_rows");
+    await engine().begin(async (conn) => {
+      await conn.execute(`create table ${table} (id int primary key, label text not null)`);
+      await conn.execute(`insert into ${table} select i, 'row ' || i from generate_series(1, ${total}) as i`);
+    });
+  });
+  after(async () => {
+    await engine().begin((conn) => conn.execute(`drop table ${table}`));
+  });
+
+  test("streams every row of 1M in order with flat memory", async () => {
+    global.gc?.();
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    let seen = 0;
+    let ordered = true;
+    await engine().connect(async (conn) => {
+      for await (const row of conn.stream<{ id: number; label: string }>(`select id, label from ${table} order by id`, [], { batchSize: 1000 })) {
+        seen++;
+        if (row.id !== seen) ordered = false;
+        if (seen % 50_000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+      }
+    });
+    assert.equal(seen, total);
+    assert.ok(ordered, "rows arrive in order");
+    const growthMb = (peak - baseline) / 2 ** 20;
+    // Fetching the same rows all at once grows RSS by several hundred MB (PEERS.md).
+    assert.ok(growthMb < 100, `RSS grew ${growthMb.toFixed(0)} MB while streaming`);
+  });
+
+  test("batchSize sets the rows per fetch and any batch size yields the same rows", async () => {
+    const ids = async (batchSize: number) =>
+      engine().connect(async (conn) => {
+        const out: number[] = [];
+        for await (const row of conn.stream<{ id: number }>(`select id from ${table} where id <= $1 order by id`, [25], { batchSize })) out.push(row.id);
+        return out;
+      });
+    const expected = Array.from({ length: 25 }, (_, i) => i + 1);
+    assert.deepEqual(await ids(1), expected);
+    assert.deepEqual(await ids(7), expected);
+    assert.deepEqual(await ids(25), expected);
+    assert.deepEqual(await ids(1000), expected);
+  });
+
+  test("break closes the cursor and the next scope is served at once", async () => {
+    const first: number[] = [];
+    await engine().connect(async (conn) => {
+      for await (const row of conn.stream<{ id: number }>(`select id from ${table} order by id`, [], { batchSize: 100 })) {
+        first.push(row.id);
+        if (first.length === 3) break;
+      }
+      const cursors = (await conn.execute("select count(*)::int from pg_cursors where name like 'pglite_lab%'")).scalar();
+      assert.equal(cursors, 0, "no cursor left open after break");
+    });
+    assert.deepEqual(first, [1, 2, 3]);
+    const started = Date.now();
+    const value = await engine().connect(async (conn) => (await conn.execute("select 1 as one")).scalar());
+    assert.equal(value, 1);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  test("a throw inside the loop closes the cursor and rolls the scope back", async () => {
+    await assert.rejects(
+      engine().begin(async (conn) => {
+        await conn.execute(`update ${table} set label = 'changed' where id = 1`);
+        for await (const row of conn.stream<{ id: number }>(`select id from ${table} order by id`)) {
+          if (row.id === 10) throw new Error("stop here");
+        }
+      }),
+      /stop here/,
+    );
+    const label = await engine().connect(async (conn) => (await conn.execute(`select label from ${table} where id = 1`)).scalar());
+    assert.equal(label, "row 1");
+  });
+
+  test("Kysely queries from conn.db and table-built queries stream too", async () => {
+    await engine().connect(async (conn) => {
+      const rows: unknown[] = [];
+      for await (const row of conn.db.selectFrom(table).select("id").where("id", "<=", 3).orderBy("id").stream(2)) rows.push(row);
+      assert.deepEqual(rows, [{ id: 1 }, { id: 2 }, { id: 3 }]);
+    });
+  });
+
+  test("engine.kysely streams outside a scope", async () => {
+    const rows: unknown[] = [];
+    for await (const row of engine().kysely.selectFrom(table).select("id").where("id", "<=", 2).orderBy("id").stream()) rows.push(row);
+    assert.deepEqual(rows, [{ id: 1 }, { id: 2 }]);
+  });
+
+  test("a bad query fails at the first fetch with the statement named", async () => {
+    await engine().connect(async (conn) => {
+      await assert.rejects(
+        (async () => {
+          for await (const _ of conn.stream("select nope from nowhere_at_all")) void _;
+        })(),
+        (err: unknown) => err instanceof ProgrammingError && /nowhere_at_all/.test((err as Error).message),
+      );
+    });
+  });
+
+  test("a stream read after its scope ended is a ScopeError", async () => {
+    const stream = await engine().connect(async (conn) => {
+      const s = conn.stream<{ id: number }>(`select id from ${table} order by id`, [], { batchSize: 2 });
+      await s.next();
+      return s;
+    });
+    await assert.rejects(stream.next(), ScopeError);
+  });
+
+  test("a batchSize that is not a positive whole number is refused", async () => {
+    await engine().connect(async (conn) => {
+      assert.throws(() => conn.stream("select 1", [], { batchSize: 0 }), ArgumentError);
+    });
+  });
+
+  void target;
+});
