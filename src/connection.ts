@@ -12,7 +12,26 @@ import { isInsert, planInsert, validateRows, type Insert, type InsertBudget } fr
 import type { AnyTable, InsertRow } from "./schema/table.js";
 import type { RawResult, Session } from "./drivers/session.js";
 
-/** Options of {@link Connection.stream}. */
+/**
+ * Options of {@link Connection.stream}.
+ *
+ * `batchSize` sets how many rows each round trip to the server-side cursor
+ * fetches: larger batches mean fewer round trips, smaller ones less memory.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, type StreamOptions } from "pglite-lab";
+ *
+ * const engine = await createEngine({ echo: true });
+ * const options: StreamOptions = { batchSize: 2 };   // two rows per FETCH
+ * const seen: number[] = [];
+ * await engine.connect(async (conn) => {
+ *   for await (const row of conn.stream<{ n: number }>("select generate_series(1, 5) as n", [], options)) seen.push(row.n);
+ * });
+ * console.log(seen); // [ 1, 2, 3, 4, 5 ]
+ * await engine.dispose();
+ * ```
+ */
 export interface StreamOptions {
   /** Rows fetched from the cursor per round trip. Defaults to the engine's `batchSize`. */
   readonly batchSize?: number;
@@ -30,7 +49,31 @@ export interface ScopeControl {
   finish?: (outcome: "commit" | "rollback") => Promise<void>;
 }
 
-/** A statement `conn.execute()` runs (besides `table.insert()` with rows). */
+/**
+ * A statement `conn.execute()` runs (besides `table.insert()` with rows).
+ *
+ * Any Kysely query (`table.select()`, `conn.db.selectFrom(…)`), the `sql`
+ * template, or an SQL string with `$1 …` parameters; `O` is the row type.
+ * `conn.execute()` has one overload per kind, so a helper that takes an
+ * `Executable` narrows it before the call.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, sql, type Connection, type Executable } from "pglite-lab";
+ *
+ * type Row = { n: number };
+ * const run = (conn: Connection, statement: Executable<Row>) =>
+ *   typeof statement === "string" ? conn.execute<Row>(statement) : conn.execute(statement);
+ *
+ * const engine = await createEngine();
+ * const values = await engine.connect(async (conn) => [
+ *   (await run(conn, "select 1 as n")).scalar(),
+ *   (await run(conn, sql<Row>`select 2 as n`)).scalar(),
+ * ]);
+ * console.log(values); // [ 1, 2 ]
+ * await engine.dispose();
+ * ```
+ */
 export type Executable<O> = Compilable<O> | RawBuilder<O> | string;
 
 const KYSELY_DML = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
@@ -68,7 +111,11 @@ export class Connection<DB = any> {
   readonly #pending = new Set<Promise<unknown>>();
   #db: Kysely<DB> | undefined;
 
-  /** Made by `engine.begin()` and `engine.connect()`; not meant to be constructed directly. */
+  /**
+   * Made by `engine.begin()` and `engine.connect()`; not meant to be constructed directly.
+   *
+   * @internal
+   */
   constructor(session: Session, context: ConnectionContext, mode: "begin" | "connect", control: ScopeControl) {
     this.#session = session;
     this.#context = context;
@@ -224,17 +271,14 @@ export class Connection<DB = any> {
     const returned: Record<string, unknown>[] = [];
     let count = 0;
     if (savepoint) await this.#run(`SAVEPOINT ${savepoint}`, []);
+    const peeked = [first, second].flatMap((step) => (step.done ? [] : [step.value]));
     try {
-      for (const step of [first, second]) {
-        if (step.done) break;
-        const result = await this.#runInsert(step.value, table);
-        count += result.rowCount;
-        if (columns.length > 0) for (const row of result.rows) returned.push(row);
-      }
-      for (const statement of plan) {
-        const result = await this.#runInsert(statement, table);
-        count += result.rowCount;
-        if (columns.length > 0) for (const row of result.rows) returned.push(row);
+      for (const statements of [peeked, plan]) {
+        for (const step of statements) {
+          const result = await this.#runInsert(step, table);
+          count += result.rowCount;
+          if (columns.length > 0) for (const row of result.rows) returned.push(row);
+        }
       }
     } catch (err) {
       if (savepoint) await this.#session.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, []).catch(() => undefined);
