@@ -362,6 +362,7 @@ export class Connection<DB = any> {
     }
     if (command === "COMMIT" && result.command === "ROLLBACK") {
       // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error.
+      this.#context.echo.event("ROLLBACK (the transaction had failed; nothing was committed)");
       throw new ScopeError(
         "COMMIT found the transaction aborted by an earlier failed statement, so PostgreSQL rolled it back: nothing was committed.",
       );

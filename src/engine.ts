@@ -15,7 +15,24 @@ import { PgliteBackend } from "./drivers/pglite-backend.js";
 import type { Backend, Session } from "./drivers/session.js";
 import type { InsertBudget } from "./schema/insert.js";
 
-/** Options of {@link createEngine}. */
+/**
+ * Options of {@link createEngine}.
+ *
+ * All are optional. `echo` and `batchSize` apply to every engine; `poolSize`
+ * and `connectTimeoutMs` only to a server engine (`postgres://…`), since the
+ * embedded engine has a single PGlite session.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, type EngineOptions } from "pglite-lab";
+ *
+ * const options: EngineOptions = { echo: true, batchSize: 500 };
+ * const engine = await createEngine("pglite://memory", options);
+ * console.log(engine.url, engine.dialect); // pglite://memory pglite
+ * await engine.connect((conn) => conn.execute("select 1 as one")); // logs BEGIN (implicit), the SELECT, ROLLBACK
+ * await engine.dispose();
+ * ```
+ */
 export interface EngineOptions {
   /**
    * Log every statement, SQLAlchemy style: `true` prints to stdout, a
@@ -77,7 +94,7 @@ export async function createEngine<DB = any>(first?: string | EngineOptions, sec
   const target = parseEngineUrl(url);
   let backend: Backend;
   if (target.dialect === "pglite") {
-    backend = await PgliteBackend.open(target.location);
+    backend = await PgliteBackend.open(target.location, target.display);
   } else {
     const { PostgresBackend } = await import("./drivers/postgres-backend.js");
     backend = await PostgresBackend.open(target.connectionString, target.display, {
@@ -126,7 +143,11 @@ export class Engine<DB = any> {
   #disposed: Promise<void> | undefined;
   #kysely: Kysely<DB> | undefined;
 
-  /** Made by {@link createEngine}; not meant to be constructed directly. */
+  /**
+   * Made by {@link createEngine}; not meant to be constructed directly.
+   *
+   * @internal
+   */
   constructor(backend: Backend, url: string, echo: Echo, batchSize: number) {
     this.#backend = backend;
     this.url = url;
@@ -196,6 +217,7 @@ export class Engine<DB = any> {
     return this.dispose();
   }
 
+  /** `Engine(<url>)`, password hidden, as the REPL and notebooks show an engine. */
   toString(): string {
     return `Engine(${this.url})`;
   }
@@ -228,13 +250,15 @@ export class Engine<DB = any> {
   }
 
   async #acquire(): Promise<Session> {
-    const session = await this.#backend.acquire();
-    if (this.#disposed) {
-      // Queued before dispose(), served after the backend closed.
-      await session.release();
-      throw disposedError();
+    // A scope requested before dispose() is still served: the backend closes
+    // only after the sessions queued ahead of its own turn. One that loses the
+    // race anyway gets the disposal named rather than a driver error.
+    try {
+      return await this.#backend.acquire();
+    } catch (err) {
+      if (this.#disposed) throw disposedError();
+      throw err;
     }
-    return session;
   }
 
   #assertUsable(): void {

@@ -219,9 +219,11 @@ describe("dispose with work in flight", () => {
       finished = true;
     });
     await new Promise((r) => setTimeout(r, 5));
+    const queued = engine.connect(async (conn) => (await conn.execute("select 2 as two")).scalar());
     const disposing = engine.dispose();
     await assert.rejects(engine.begin(async () => 1), EngineDisposedError);
     await running;
+    assert.equal(await queued, 2, "a scope queued before dispose() is still served");
     await disposing;
     assert.equal(finished, true);
   });

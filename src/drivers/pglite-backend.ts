@@ -8,6 +8,7 @@ import { ConnectionError } from "../errors.js";
 import { FifoLock } from "../internal/fifo-lock.js";
 import { discardCachedDump, readCachedDump, writeCachedDump } from "./data-dir-cache.js";
 import type { Backend, RawResult, Session } from "./session.js";
+import { pgliteParsers } from "./value-parsers.js";
 
 /** Where an embedded database keeps its data. */
 export type PgliteLocation = { readonly kind: "memory" } | { readonly kind: "directory"; readonly path: string };
@@ -36,7 +37,7 @@ class PgliteSession implements Session {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
-    return toRaw(await this.#db.query(sql, parameters as unknown[], { rowMode: "object" }));
+    return toRaw(await this.#db.query(sql, parameters as unknown[], { rowMode: "object", parsers: pgliteParsers }));
   }
 
   async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
@@ -46,7 +47,7 @@ class PgliteSession implements Session {
     let open = true;
     try {
       while (open) {
-        const result = await this.#db.query<Record<string, unknown>>(`FETCH FORWARD ${batchSize} FROM ${name}`);
+        const result = await this.#db.query<Record<string, unknown>>(`FETCH FORWARD ${batchSize} FROM ${name}`, [], { parsers: pgliteParsers });
         if (result.rows.length < batchSize) open = false;
         if (result.rows.length > 0) yield result.rows;
       }
@@ -70,7 +71,7 @@ class FolderLock {
     this.#file = path.join(folder, ".pglite-lab.lock");
   }
 
-  take(folder: string): void {
+  take(display: string): void {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(this.#file, "wx");
@@ -83,7 +84,7 @@ class FolderLock {
         const owner = Number(readFileSync(this.#file, "utf8").trim());
         if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
           throw new ConnectionError(
-            `The database folder "${folder}" is already open ${owner === process.pid ? "in this process" : `in process ${owner}`}. ` +
+            `The database folder of ${display} is already open ${owner === process.pid ? "in this process" : `in process ${owner}`}. ` +
               "PGlite lets one engine at a time use a folder: dispose the other engine first.",
           );
         }
@@ -152,7 +153,8 @@ export class PgliteBackend implements Backend {
     this.#folderLock = folderLock;
   }
 
-  static async open(location: PgliteLocation): Promise<PgliteBackend> {
+  /** Opens the database; `display` names it in messages as the user wrote it (the URL, not the resolved path). */
+  static async open(location: PgliteLocation, display: string): Promise<PgliteBackend> {
     if (location.kind === "memory") {
       try {
         return new PgliteBackend(await startPglite(undefined), "in-memory PGlite", undefined);
@@ -161,19 +163,19 @@ export class PgliteBackend implements Backend {
       }
     }
     const folder = location.path;
-    const description = `PGlite at ${folder}`;
+    const description = `PGlite at ${display}`;
     let folderLock: FolderLock | undefined;
     try {
       mkdirSync(folder, { recursive: true });
       folderLock = new FolderLock(folder);
-      folderLock.take(folder);
+      folderLock.take(display);
       // A new folder starts from the cached data directory; an existing one opens as it is.
       const db = isEmptyFolder(folder) ? await startPglite(folder) : await PGlite.create({ dataDir: folder });
       return new PgliteBackend(db, description, folderLock);
     } catch (err) {
       folderLock?.free();
       if (err instanceof ConnectionError) throw err;
-      throw new ConnectionError(`Could not open the PGlite database folder "${folder}".`, { cause: err });
+      throw new ConnectionError(`Could not open the PGlite database folder of ${display}.`, { cause: err });
     }
   }
 
