@@ -6,7 +6,26 @@
 import { formatValue } from "./echo.js";
 import { localRequire } from "./internal/local-require.js";
 
-/** Options of {@link show}. */
+/**
+ * Options of {@link show}.
+ *
+ * `maxRows` keeps a large result from flooding a notebook: the rows past it
+ * are counted in the footer, not shown.
+ *
+ * @example
+ * ```ts
+ * import { show, type ShowOptions } from "pglite-lab";
+ *
+ * const options: ShowOptions = { maxRows: 2 };
+ * show([{ n: 1 }, { n: 2 }, { n: 3 }], options);
+ * //  n
+ * // ---
+ * //  1
+ * //  2
+ * // ... 1 more rows
+ * // (3 rows)
+ * ```
+ */
 export interface ShowOptions {
   /** Most rows to show; the rest are counted in a footer. Default 50. */
   readonly maxRows?: number;

@@ -4,7 +4,24 @@
  * @module
  */
 
-/** Receives each line of the statement log. */
+/**
+ * Receives each line of the statement log.
+ *
+ * Pass one as `echo` (see {@link EngineOptions}) to send the log somewhere
+ * other than stdout: a file, a test's array, a logging library.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, type EchoLogger } from "pglite-lab";
+ *
+ * const lines: string[] = [];
+ * const logger: EchoLogger = (line) => lines.push(line);
+ * const engine = await createEngine({ echo: logger });
+ * await engine.begin((conn) => conn.execute("select $1::int as n", [7]));
+ * await engine.dispose();
+ * console.log(lines); // [ 'BEGIN (implicit)', 'select $1::int as n', '[parameters] (7)', 'COMMIT' ]
+ * ```
+ */
 export type EchoLogger = (line: string) => void;
 
 /** How many parameter sets or array items a log line shows before it summarises the rest. */

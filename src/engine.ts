@@ -41,9 +41,15 @@ export interface EngineOptions {
   readonly echo?: boolean | EchoLogger;
   /** Rows per round trip when streaming (`conn.stream()`). Default 1000. */
   readonly batchSize?: number;
-  /** Most connections a server engine opens at once. Default 10; the embedded engine has one session. */
+  /**
+   * Most connections a server engine opens at once, so the most scopes that run at the same time.
+   * Default 10; the embedded engine has one session. Further scopes wait their turn, without a time limit.
+   */
   readonly poolSize?: number;
-  /** How long a server engine waits for a connection before failing, in milliseconds. Default 10000. */
+  /**
+   * How long a server engine may take to reach the server and log in, per connection, before the
+   * scope fails with a `ConnectionError`, in milliseconds. Default 10000.
+   */
   readonly connectTimeoutMs?: number;
 }
 

@@ -10,6 +10,10 @@
 /**
  * Base class of every error pglite-lab throws.
  *
+ * Catch it to handle any failure of the library; the subclasses tell the
+ * kinds apart. Errors that come from the database keep the driver's error as
+ * `cause`.
+ *
  * @example
  * ```ts
  * import { createEngine, PgliteLabError } from "pglite-lab";
@@ -34,6 +38,10 @@ export class PgliteLabError extends Error {
  * A value passed to the API is not usable: a bad URL, an unknown column in a
  * row, a statement of an unknown kind.
  *
+ * The message says what was expected instead. Checks on rows (an unknown
+ * column, a value that is not an object) run before anything is sent, so
+ * nothing was written.
+ *
  * @example
  * ```ts
  * import { createEngine, ArgumentError } from "pglite-lab";
@@ -41,7 +49,7 @@ export class PgliteLabError extends Error {
  * try {
  *   await createEngine("mysql://localhost/db");
  * } catch (err) {
- *   console.log(err instanceof ArgumentError, (err as Error).message.includes("mysql:"));
+ *   console.log(err instanceof ArgumentError, (err as Error).message.includes("mysql:")); // true true
  * }
  * ```
  */
@@ -50,6 +58,10 @@ export class ArgumentError extends PgliteLabError {}
 /**
  * A table definition is inconsistent: a duplicate table name, a reference to a
  * table or column that does not exist, foreign keys that form a cycle.
+ *
+ * Most are found when a table is defined (`md.table()`) or when
+ * `md.sortedTables` orders the tables, which `createAll()` and `dropAll()` do
+ * first.
  *
  * @example
  * ```ts
@@ -69,13 +81,17 @@ export class SchemaError extends PgliteLabError {}
 /**
  * The engine was disposed; nothing can run on it any more.
  *
+ * `engine.dispose()` itself may be called again safely; any other use of a
+ * disposed engine (a scope, `engine.kysely`, `engine.pglite`) throws this
+ * error. Create a new engine instead.
+ *
  * @example
  * ```ts
  * import { createEngine, EngineDisposedError } from "pglite-lab";
  *
  * const engine = await createEngine();
  * await engine.dispose();
- * await engine.begin(async () => {}).catch((err) => console.log(err instanceof EngineDisposedError));
+ * await engine.begin(async () => {}).catch((err) => console.log(err instanceof EngineDisposedError)); // true
  * ```
  */
 export class EngineDisposedError extends PgliteLabError {}
@@ -84,6 +100,10 @@ export class EngineDisposedError extends PgliteLabError {}
  * A connection was used after its scope ended, or a scope was opened where it
  * would wait for itself (a nested `engine.begin()` on the embedded engine).
  *
+ * It points at how the scopes are used rather than at the data; the message
+ * says what happened and what to use instead, such as `conn.beginNested()`
+ * for a savepoint.
+ *
  * @example
  * ```ts
  * import { createEngine, ScopeError } from "pglite-lab";
@@ -91,7 +111,7 @@ export class EngineDisposedError extends PgliteLabError {}
  * const engine = await createEngine();
  * await engine.begin(async () => {
  *   // The embedded engine runs one scope at a time: this would wait for itself.
- *   await engine.begin(async () => {}).catch((err) => console.log(err instanceof ScopeError));
+ *   await engine.begin(async () => {}).catch((err) => console.log(err instanceof ScopeError)); // true
  * });
  * await engine.dispose();
  * ```
@@ -102,13 +122,17 @@ export class ScopeError extends PgliteLabError {}
  * The engine could not reach its database: an unreachable server, a wrong
  * password, a missing database, a data directory that cannot be opened.
  *
+ * The message names the database and, where it can, the likely fix; the
+ * driver's error is the `cause`. A server engine waits at most
+ * `connectTimeoutMs` (see {@link EngineOptions}) for a connection.
+ *
  * @example
  * ```ts
  * import { createEngine, ConnectionError } from "pglite-lab";
  *
  * await createEngine("postgres://nobody@127.0.0.1:1/nowhere", { connectTimeoutMs: 2000 })
  *   .then((engine) => engine.connect(async (conn) => conn.execute("select 1")))
- *   .catch((err) => console.log(err instanceof ConnectionError));
+ *   .catch((err) => console.log(err instanceof ConnectionError)); // true
  * ```
  */
 export class ConnectionError extends PgliteLabError {}
@@ -193,6 +217,9 @@ export class IntegrityError extends StatementError {}
  * The statement is wrong: a syntax error, an unknown table or column, a type
  * mismatch (SQLSTATE class 42).
  *
+ * It is a {@link StatementError}: running the same statement again fails the
+ * same way, so the statement itself needs fixing.
+ *
  * @example
  * ```ts
  * import { createEngine, ProgrammingError } from "pglite-lab";
@@ -200,7 +227,7 @@ export class IntegrityError extends StatementError {}
  * const engine = await createEngine();
  * await engine
  *   .connect((conn) => conn.execute("select * from nowhere"))
- *   .catch((err) => console.log(err instanceof ProgrammingError, (err as Error).message.includes("nowhere")));
+ *   .catch((err) => console.log(err instanceof ProgrammingError, (err as Error).message.includes("nowhere"))); // true true
  * await engine.dispose();
  * ```
  */
@@ -209,6 +236,9 @@ export class ProgrammingError extends StatementError {}
 /**
  * A value does not fit its type: bad input syntax, a number out of range, a
  * string too long for `varchar(n)` (SQLSTATE class 22).
+ *
+ * It is a {@link StatementError}: `sql`, `parameters` and `code` tell which
+ * statement and which values were refused.
  *
  * @example
  * ```ts
@@ -225,6 +255,9 @@ export class DataError extends StatementError {}
 
 /**
  * `Result.one()` found no row, or more than one.
+ *
+ * {@link Result.one} is for queries that must match exactly one row; use
+ * `first()` when no row is a normal answer.
  *
  * @example
  * ```ts

@@ -16,6 +16,7 @@
  *   await conn.execute(emps.insert(), [{ name: "Ada" }, { name: "Grace" }]);
  * });
  * await engine.connect(async (conn) => console.log((await conn.execute(emps.select())).fetchAll()));
+ * // [ { id: 1, name: 'Ada' }, { id: 2, name: 'Grace' } ]
  * await engine.dispose();
  * ```
  *
@@ -80,4 +81,23 @@ export {
   ScopeError,
   StatementError,
 } from "./errors.js";
+/**
+ * Kysely's `sql` template tag, re-exported: raw SQL whose values are sent as bind parameters.
+ *
+ * Use it anywhere a statement goes (``conn.execute(sql`…`)``, `conn.stream()`,
+ * inside Kysely queries) and for column defaults such as ``sql`now()` ``.
+ * Interpolated values never become SQL text; `sql.ref()`, `sql.raw()` and the
+ * rest of Kysely's helpers are there too. Give the row type as `sql<Row>`.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, sql } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * const name = "Robert'); drop table students; --";
+ * const res = await engine.connect((conn) => conn.execute(sql<{ greeting: string }>`select 'Hello, ' || ${name} as greeting`));
+ * console.log(res.scalar()); // Hello, Robert'); drop table students; --
+ * await engine.dispose();
+ * ```
+ */
 export { sql } from "kysely";

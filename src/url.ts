@@ -43,7 +43,9 @@ export function parseEngineUrl(url: string | undefined): EngineTarget {
   );
 }
 
-/** The URL with its password replaced by `***`, for messages and logs. */
+/** The URL with its password (`user:pass@`, or a `password=` query parameter) replaced by `***`, for messages and logs. */
 export function redactPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@")
+    .replace(/([?&]password=)[^&#]*/gi, "$1***");
 }

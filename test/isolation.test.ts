@@ -32,6 +32,9 @@ describeEachTarget("isolation of concurrent scopes", ({ engine }) => {
           const from = (i % accounts) + 1;
           const to = ((i * 7 + 3) % accounts) + 1;
           const amount = (i % 13) + 1;
+          // Lock both accounts in id order first: on a server the transfers really run at once, and
+          // two of them locking the same rows in opposite orders would deadlock (SQLSTATE 40P01).
+          await conn.execute(`select id from ${table} where id in ($1, $2) order by id for update`, [from, to]);
           await conn.execute(`update ${table} set balance = balance - $1 where id = $2`, [amount, from]);
           // Yield to the event loop so that other scopes get every chance to interleave.
           await new Promise((r) => setTimeout(r, i % 3));

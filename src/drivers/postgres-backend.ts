@@ -1,17 +1,33 @@
 /**
- * The server backend: node-postgres with a pool, pg-cursor for streams.
+ * The server backend: a pool of node-postgres clients, one per running scope.
+ *
+ * It behaves like the embedded backend wherever the same code could tell
+ * them apart: values are read and sent as value-parsers.ts says, sessions run
+ * in UTC, every statement goes through the extended protocol (one statement
+ * per call, as in PGlite), streams are `DECLARE … CURSOR` / `FETCH n` inside
+ * the scope's transaction (so other statements can run between fetches, as
+ * they can on PGlite), and a scope waits for a free connection as long as it
+ * takes, in the order it asked, as scopes wait their turn on PGlite.
+ *
+ * @module
  */
 import pg from "pg";
-import Cursor from "pg-cursor";
-import { ConnectionError } from "../errors.js";
-import { valueParsers } from "./value-parsers.js";
+import { ArgumentError, ConnectionError } from "../errors.js";
+import { needsParameterTypes, nodePostgresTypes, toServerParameter } from "./value-parsers.js";
 import type { Backend, RawResult, Session } from "./session.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
+  /** Most connections open at once: the number of scopes that run at the same time. */
   readonly poolSize: number;
+  /** Longest time to reach the server and log in, per connection. */
   readonly connectTimeoutMs: number;
 }
+
+/** What every new server session runs first, so that it reads and prints values as PGlite does. */
+const SESSION_SETUP = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'";
+
+let cursorCounter = 0;
 
 function toRaw(result: pg.QueryResult<Record<string, unknown>>): RawResult {
   const command = result.command ?? "";
@@ -23,33 +39,194 @@ function toRaw(result: pg.QueryResult<Record<string, unknown>>): RawResult {
   };
 }
 
+/**
+ * Asks the server for a statement's parameter types (Parse + Describe), as
+ * PGlite does before every statement; node-postgres has no call for it, so
+ * this is a query object of the kind pg-cursor is. Only used when a parameter
+ * is an array, whose meaning depends on the type (JSON or a PostgreSQL array).
+ */
+class ParameterTypes implements pg.Submittable {
+  readonly promise: Promise<number[]>;
+  readonly #text: string;
+  #types: number[] = [];
+  #connection: pg.Connection | undefined;
+  #resolve!: (types: number[]) => void;
+  #reject!: (err: unknown) => void;
+  readonly #onDescription = (msg: { dataTypeIDs?: number[] }) => {
+    this.#types = msg.dataTypeIDs ?? [];
+  };
+
+  constructor(text: string) {
+    this.#text = text;
+    this.promise = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  submit(connection: pg.Connection): void {
+    this.#connection = connection;
+    connection.on("parameterDescription", this.#onDescription);
+    connection.parse({ name: "", text: this.#text, types: [] }, true);
+    connection.describe({ type: "S", name: "" }, true);
+    connection.sync();
+  }
+
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleCommandComplete(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(): void {}
+  handleCopyData(): void {}
+
+  handleError(err: unknown): void {
+    this.#detach();
+    this.#reject(err);
+  }
+
+  handleReadyForQuery(): void {
+    this.#detach();
+    this.#resolve(this.#types);
+  }
+
+  #detach(): void {
+    this.#connection?.removeListener("parameterDescription", this.#onDescription);
+  }
+}
+
 class PostgresSession implements Session {
   readonly #client: pg.PoolClient;
+  readonly #giveBack: () => void;
+  #lost: Error | undefined;
+  readonly #onError = (err: Error) => {
+    // A checked-out client whose server goes away emits 'error'; the statement in flight fails on its own.
+    this.#lost = err;
+  };
 
-  constructor(client: pg.PoolClient) {
+  constructor(client: pg.PoolClient, giveBack: () => void) {
     this.#client = client;
+    this.#giveBack = giveBack;
+    client.on("error", this.#onError);
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
-    return toRaw(await this.#client.query<Record<string, unknown>>(sql, parameters as unknown[]));
+    let values: unknown[];
+    if (needsParameterTypes(parameters)) {
+      const types = await this.#client.query(new ParameterTypes(sql)).promise;
+      values = parameters.map((value, i) => toServerParameter(value, types[i]));
+    } else {
+      values = parameters.map((value) => toServerParameter(value));
+    }
+    // The extended protocol, always: one statement per call, as in PGlite.
+    const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
+    return toRaw(await this.#client.query<Record<string, unknown>>(config));
   }
 
   async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
-    const cursor = this.#client.query(new Cursor<Record<string, unknown>>(sql, parameters as unknown[]));
+    const name = `pglite_lab_cursor_${++cursorCounter}`;
+    const body = sql.trim().replace(/;\s*$/, "");
+    await this.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${body}`, parameters);
+    let open = true;
     try {
-      for (;;) {
-        const rows = await cursor.read(batchSize);
-        if (rows.length > 0) yield rows;
-        if (rows.length < batchSize) return;
+      while (open) {
+        const result = await this.query(`FETCH FORWARD ${batchSize} FROM ${name}`, []);
+        if (result.rows.length < batchSize) open = false;
+        if (result.rows.length > 0) yield result.rows;
       }
     } finally {
-      await cursor.close().catch(() => undefined);
+      // Fails harmlessly if the transaction was aborted or already ended: the cursor went with it.
+      await this.query(`CLOSE ${name}`, []).catch(() => undefined);
     }
   }
 
   async release(broken?: boolean): Promise<void> {
-    this.#client.release(broken ? true : undefined);
+    this.#client.removeListener("error", this.#onError);
+    try {
+      // A client that failed (or whose scope could not end cleanly) is closed, not reused.
+      this.#client.release(broken || this.#lost ? (this.#lost ?? true) : undefined);
+    } finally {
+      this.#giveBack();
+    }
   }
+}
+
+/**
+ * Fair counting semaphore: at most `size` holders, served in the order they
+ * asked, with no time limit (a scope waits for a connection as it waits for
+ * its turn on PGlite). node-postgres's own queue would apply the connect
+ * timeout to that wait too, failing scopes only because others are busy.
+ */
+class Slots {
+  #free: number;
+  readonly #size: number;
+  readonly #waiters: Array<() => void> = [];
+  readonly #idle: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.#size = size;
+    this.#free = size;
+  }
+
+  take(): Promise<void> {
+    if (this.#free > 0 && this.#waiters.length === 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiters.shift();
+    if (next) {
+      next();
+      return;
+    }
+    this.#free++;
+    if (this.#free === this.#size) for (const done of this.#idle.splice(0)) done();
+  }
+
+  /** Resolves once every holder, and everyone waiting now, has given back. */
+  drained(): Promise<void> {
+    if (this.#free === this.#size && this.#waiters.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+}
+
+/** Where a connection string points, for messages: host, port, database and user, never the password. */
+function describeTarget(connectionString: string, display: string): { where: string; user: string } {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch (err) {
+    throw new ArgumentError(`Engine URL "${display}" is not a valid URL.`, { cause: err });
+  }
+  const params = url.searchParams;
+  const host = decodeURIComponent(url.hostname) || params.get("host") || "localhost";
+  const port = url.port || params.get("port") || "5432";
+  const database = decodeURIComponent(url.pathname.slice(1)) || params.get("dbname") || "(the user's default database)";
+  const user = decodeURIComponent(url.username) || params.get("user") || process.env["PGUSER"] || "(the login user)";
+  return { where: `${host}:${port}/${database}`, user };
+}
+
+/** What to check, by the driver error's code. */
+function hintFor(err: unknown, where: string, timeoutMs: number): string {
+  const e = err as { code?: string; message?: string } | undefined;
+  const message = e?.message ?? "";
+  switch (e?.code) {
+    case "ECONNREFUSED":
+      return `Is PostgreSQL running and listening on ${where.split("/")[0]}?`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "The host name could not be resolved.";
+    case "28P01":
+    case "28000":
+      return "Check the user name and password in the URL.";
+    case "3D000":
+      return "Create the database first (CREATE DATABASE, or createdb), or name one that exists.";
+  }
+  if (/timeout/i.test(message)) return `The server did not answer within ${timeoutMs} ms (connectTimeoutMs).`;
+  return "";
 }
 
 /** A PostgreSQL server reached through a pool of node-postgres clients. */
@@ -58,36 +235,65 @@ export class PostgresBackend implements Backend {
   readonly exclusive = false;
   readonly description: string;
   readonly #pool: pg.Pool;
+  readonly #slots: Slots;
+  readonly #user: string;
+  readonly #connectTimeoutMs: number;
+  #closing = false;
 
-  private constructor(pool: pg.Pool, description: string) {
+  private constructor(pool: pg.Pool, description: string, user: string, options: PostgresBackendOptions) {
     this.#pool = pool;
     this.description = description;
+    this.#user = user;
+    this.#slots = new Slots(options.poolSize);
+    this.#connectTimeoutMs = options.connectTimeoutMs;
   }
 
+  /** Makes the pool; no connection is opened until the first scope asks for one. */
   static async open(connectionString: string, display: string, options: PostgresBackendOptions): Promise<PostgresBackend> {
+    if (!Number.isInteger(options.poolSize) || options.poolSize < 1) {
+      throw new ArgumentError(`poolSize must be a positive whole number, not ${String(options.poolSize)}.`);
+    }
+    if (!Number.isFinite(options.connectTimeoutMs) || options.connectTimeoutMs <= 0) {
+      throw new ArgumentError(`connectTimeoutMs must be a positive number of milliseconds, not ${String(options.connectTimeoutMs)}.`);
+    }
+    const { where, user } = describeTarget(connectionString, display);
     const pool = new pg.Pool({
       connectionString,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs,
-      types: { getTypeParser: valueParsers.getTypeParser } as pg.CustomTypesConfig,
-    });
+      types: nodePostgresTypes as unknown as pg.CustomTypesConfig,
+      onConnect: async (client: pg.ClientBase) => {
+        await client.query(SESSION_SETUP);
+      },
+    } as pg.PoolConfig);
     // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the process.
     pool.on("error", () => undefined);
-    const url = new URL(connectionString);
-    const where = `${url.hostname || "localhost"}:${url.port || "5432"}/${decodeURIComponent(url.pathname.slice(1)) || "(default database)"}`;
-    return new PostgresBackend(pool, `PostgreSQL at ${where} (${display})`);
+    return new PostgresBackend(pool, `PostgreSQL at ${where}`, user, options);
   }
 
   async acquire(): Promise<Session> {
+    if (this.#closing) throw new ConnectionError(`${this.description} is closed.`);
+    await this.#slots.take();
+    let client: pg.PoolClient;
     try {
-      return new PostgresSession(await this.#pool.connect());
+      if (this.#closing) throw new Error("the engine was disposed");
+      client = await this.#pool.connect();
     } catch (err) {
-      const reason = (err as Error).message || String(err);
-      throw new ConnectionError(`Could not connect to ${this.description}: ${reason}`, { cause: err });
+      this.#slots.give();
+      const reason = (err as Error)?.message || String(err);
+      const hint = hintFor(err, this.description.replace(/^PostgreSQL at /, ""), this.#connectTimeoutMs);
+      throw new ConnectionError(
+        `Could not connect to ${this.description} as user "${this.#user}": ${reason}.${hint ? ` ${hint}` : ""}`,
+        { cause: err },
+      );
     }
+    return new PostgresSession(client, () => this.#slots.give());
   }
 
+  /** Closes the pool once the scopes running or already waiting have given their connections back. */
   async close(): Promise<void> {
+    await this.#slots.drained();
+    this.#closing = true;
     await this.#pool.end();
   }
 }

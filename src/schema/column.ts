@@ -6,13 +6,74 @@
 import type { RawBuilder } from "kysely";
 import { ArgumentError } from "../errors.js";
 
-/** What a foreign key points at: a column of another table (`other.c.id`) or a `"table.column"` string. */
+/**
+ * What a foreign key points at: a column of another table (`other.c.id`) or a `"table.column"` string.
+ *
+ * The string form lets a table reference one defined later in the same
+ * {@link MetaData}; either way the target is checked when the tables are
+ * sorted or created.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, integer, type ReferenceTarget } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * const depts = md.table("depts", { id: integer().primaryKey() });
+ * const byColumn: ReferenceTarget = depts.c.id;
+ * const byName: ReferenceTarget = "depts.id";
+ * md.table("emps", { id: integer().primaryKey(), deptId: integer().references(byColumn) });
+ * md.table("rooms", { id: integer().primaryKey(), deptId: integer().references(byName) });
+ * console.log(md.sortedTables.map((t) => t.name)); // [ 'depts', 'emps', 'rooms' ]
+ * ```
+ */
 export type ReferenceTarget = ColumnRef | `${string}.${string}`;
 
-/** What happens to referencing rows when the referenced row is deleted or its key updated. */
+/**
+ * What happens to referencing rows when the referenced row is deleted or its key updated.
+ *
+ * The values are PostgreSQL's `ON DELETE` / `ON UPDATE` actions, written in
+ * lower case: `cascade` deletes (or updates) the referencing rows too,
+ * `set null` / `set default` change their key, `restrict` and `no action`
+ * refuse the change with an {@link IntegrityError}.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, MetaData, integer, text, type ReferentialAction } from "pglite-lab";
+ *
+ * const onDelete: ReferentialAction = "cascade";
+ * const md = new MetaData();
+ * const depts = md.table("depts", { id: integer().primaryKey(), title: text() });
+ * const emps = md.table("emps", { id: integer().primaryKey(), deptId: integer().references(depts.c.id, { onDelete }) });
+ * const engine = await createEngine();
+ * await engine.begin(async (conn) => {
+ *   await md.createAll(conn);
+ *   await conn.execute(depts.insert(), [{ title: "Research" }]);
+ *   await conn.execute(emps.insert(), [{ deptId: 1 }, { deptId: 1 }]);
+ *   await conn.execute(depts.delete().where("id", "=", 1));
+ *   console.log((await conn.execute(emps.select())).rowCount); // 0
+ * });
+ * await engine.dispose();
+ * ```
+ */
 export type ReferentialAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
-/** Options of {@link Column.references}. */
+/**
+ * Options of {@link Column.references}.
+ *
+ * Both actions default to PostgreSQL's `no action`: deleting a referenced
+ * row, or changing its key, fails while rows still point at it.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, integer, type ReferenceOptions } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * const depts = md.table("depts", { id: integer().primaryKey() });
+ * const options: ReferenceOptions = { onDelete: "set null", onUpdate: "cascade" };
+ * const emps = md.table("emps", { id: integer().primaryKey(), deptId: integer().references(depts.c.id, options) });
+ * console.log(emps.columns.deptId.spec.references?.options); // { onDelete: 'set null', onUpdate: 'cascade' }
+ * ```
+ */
 export interface ReferenceOptions {
   /** Action on delete of the referenced row (PostgreSQL's default is `no action`). */
   readonly onDelete?: ReferentialAction;
@@ -20,7 +81,24 @@ export interface ReferenceOptions {
   readonly onUpdate?: ReferentialAction;
 }
 
-/** A column of a defined table, as `table.c.name` gives it: something a foreign key can point at. */
+/**
+ * A column of a defined table, as `table.c.name` gives it: something a foreign key can point at.
+ *
+ * It holds only the two names, so it can be passed around before the
+ * referenced table is created; {@link Column.references} takes it.
+ *
+ * @example
+ * ```ts
+ * import { MetaData, integer, type ColumnRef } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * const depts = md.table("depts", { id: integer().primaryKey() });
+ * const target: ColumnRef = depts.c.id;
+ * console.log(target); // { table: 'depts', column: 'id' }
+ * const emps = md.table("emps", { id: integer().primaryKey(), deptId: integer().references(target) });
+ * console.log(emps.columns.deptId.spec.references?.target === target); // true
+ * ```
+ */
 export interface ColumnRef {
   /** Name of the table that holds the column. */
   readonly table: string;
@@ -28,7 +106,20 @@ export interface ColumnRef {
   readonly column: string;
 }
 
-/** Everything a column definition records; read by the DDL and by executemany. */
+/**
+ * Everything a column definition records; read by the DDL and by executemany.
+ *
+ * `column.spec` is frozen: the builder methods (`notNull()`, `default()`, …)
+ * return a new column with a new spec rather than changing this one.
+ *
+ * @example
+ * ```ts
+ * import { text } from "pglite-lab";
+ *
+ * const spec = text().notNull().default("n/a").spec;
+ * console.log(spec.sqlType, spec.notNull, spec.default?.value); // text true n/a
+ * ```
+ */
 export interface ColumnSpec {
   /** The SQL type as written in CREATE TABLE, such as `varchar(20)`. */
   readonly sqlType: string;
@@ -47,17 +138,49 @@ export interface ColumnSpec {
 }
 
 /**
- * The type-level facts about a column: can it hold NULL, may an insert leave
- * it out (a default or a generated key), is it a type whose primary key is
- * generated.
+ * The type-level facts about a column: can it hold NULL, may an insert leave it out, is its primary key generated.
+ *
+ * Each modifier returns a column with updated flags (`notNull()` sets
+ * `nullable: false`, `default()` sets `hasDefault: true`), and the row types
+ * ({@link SelectRow}, {@link InsertRow}) are read off them.
+ *
+ * @example
+ * ```ts
+ * import { integer, type Column, type ColumnFlags } from "pglite-lab";
+ *
+ * type FlagsOf<C> = C extends Column<any, any, infer F extends ColumnFlags> ? F : never;
+ * const id = integer().primaryKey();
+ * const flags: FlagsOf<typeof id> = { nullable: false, hasDefault: true, auto: true };
+ * console.log(flags); // { nullable: false, hasDefault: true, auto: true }
+ * ```
  */
 export interface ColumnFlags {
+  /** Whether the column may hold NULL: selected values include `null`. */
   readonly nullable: boolean;
+  /** Whether an insert may leave the column out: it has a default or a generated key. */
   readonly hasDefault: boolean;
+  /** Whether `primaryKey()` makes the column a generated key (`integer()`, `bigint()`). */
   readonly auto: boolean;
 }
 
-/** Flags of a fresh column: nullable, no default. */
+/**
+ * Flags of a fresh column: nullable, no default.
+ *
+ * What every column builder (`text()`, `integer()`, …) starts from, before any
+ * modifier; `Auto` tells whether `primaryKey()` will make a generated key.
+ *
+ * @property nullable - `true`: a fresh column may hold NULL.
+ * @property hasDefault - `false`: a fresh column has no default.
+ * @property auto - Whether `primaryKey()` makes a generated key.
+ *
+ * @example
+ * ```ts
+ * import { text, type Column, type FreshFlags } from "pglite-lab";
+ *
+ * const name: Column<string, string, FreshFlags<false>> = text();
+ * console.log(name.spec.notNull, name.spec.default); // false undefined
+ * ```
+ */
 export type FreshFlags<Auto extends boolean> = { nullable: true; hasDefault: false; auto: Auto };
 
 /**
@@ -127,5 +250,18 @@ export class Column<S, I, F extends ColumnFlags> {
   }
 }
 
-/** Any column, whatever its types. */
+/**
+ * Any column, whatever its types.
+ *
+ * Use it for code that handles columns generically, such as a helper that
+ * describes a table's columns; {@link Columns} is a record of them.
+ *
+ * @example
+ * ```ts
+ * import { integer, text, type AnyColumn } from "pglite-lab";
+ *
+ * const describe = (c: AnyColumn) => c.spec.sqlType + (c.spec.notNull ? " not null" : "");
+ * console.log([integer().primaryKey(), text().notNull(), text()].map(describe)); // [ 'integer not null', 'text not null', 'text' ]
+ * ```
+ */
 export type AnyColumn = Column<any, any, ColumnFlags>;

@@ -10,7 +10,29 @@ import { createTableSql, resolveReference } from "./ddl.js";
 import { Column } from "./column.js";
 import { Table, type AnyTable, type Columns } from "./table.js";
 
-/** Options of {@link MetaData.createAll} and {@link MetaData.dropAll}. */
+/**
+ * Options of {@link MetaData.createAll} and {@link MetaData.dropAll}.
+ *
+ * With `checkFirst: false` every CREATE (or DROP) is sent as is, so a table
+ * that already exists (or is missing) fails the statement with a
+ * {@link ProgrammingError}.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, MetaData, integer, type CreateDropOptions } from "pglite-lab";
+ *
+ * const md = new MetaData();
+ * md.table("t", { id: integer().primaryKey() });
+ * const engine = await createEngine();
+ * await engine.begin((conn) => md.createAll(conn));
+ * await engine.begin((conn) => md.createAll(conn)); // checkFirst: "t" exists, nothing to do
+ * const always: CreateDropOptions = { checkFirst: false };
+ * await engine
+ *   .begin((conn) => md.createAll(conn, always))
+ *   .catch((err) => console.log(err.name)); // ProgrammingError
+ * await engine.dispose();
+ * ```
+ */
 export interface CreateDropOptions {
   /**
    * Look in the catalog first and create only the tables that are missing
@@ -23,6 +45,10 @@ export interface CreateDropOptions {
  * A collection of table definitions: define tables with `md.table()`, then
  * create or drop them all with `md.createAll(conn)` / `md.dropAll(conn)`,
  * which order them by their foreign keys, whatever order they were defined in.
+ *
+ * Like SQLAlchemy's `MetaData`, it only describes tables: nothing reaches the
+ * database until `createAll()` or `dropAll()` runs on a connection.
+ * `md.sortedTables` shows the order they use.
  *
  * @example
  * ```ts

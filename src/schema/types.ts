@@ -43,6 +43,10 @@ export function bigint(): Column<number | bigint, number | bigint, FreshFlags<tr
 /**
  * A `text` column: a string of any length.
  *
+ * PostgreSQL stores `text` and `varchar` the same way: `text` is the usual
+ * choice, and {@link varchar} is for when a length limit is one of the data's
+ * rules.
+ *
  * @example
  * ```ts
  * import { MetaData, text } from "pglite-lab";
@@ -57,6 +61,9 @@ export function text(): Column<string, string, FreshFlags<false>> {
 /**
  * A `varchar(n)` column: a string of at most `length` characters; longer
  * values are refused with a {@link DataError}.
+ *
+ * PostgreSQL checks the limit on every insert and update, whichever client
+ * writes the row.
  *
  * @example
  * ```ts
@@ -74,6 +81,9 @@ export function varchar(length: number): Column<string, string, FreshFlags<false
 
 /**
  * A `boolean` column.
+ *
+ * Values come back as `true` / `false`, and the row types ask for booleans on
+ * insert and update.
  *
  * @example
  * ```ts
@@ -105,6 +115,9 @@ export function numeric(precision?: number, scale?: number): Column<string, stri
 /**
  * A `real` column: a 4-byte floating-point number.
  *
+ * It keeps about six significant digits, so a number read back may differ
+ * from the one written; prefer {@link doublePrecision} unless space matters.
+ *
  * @example
  * ```ts
  * import { MetaData, real } from "pglite-lab";
@@ -117,6 +130,9 @@ export function real(): Column<number, number, FreshFlags<false>> {
 
 /**
  * A `double precision` column: an 8-byte floating-point number, JavaScript's `number`.
+ *
+ * Good for measurements, where rounding in the last digits does not matter;
+ * for money and other exact decimals use {@link numeric}.
  *
  * @example
  * ```ts
