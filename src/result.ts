@@ -6,6 +6,9 @@
 import { ResultError } from "./errors.js";
 import { renderPlainTable } from "./display.js";
 
+/** The type of a row's values (a conditional type, so that `Result<A>` stays assignable to `Result<B>` when `A` is to `B`). */
+type ValueOf<Row> = Row extends Record<string, infer V> ? V : unknown;
+
 /**
  * What `conn.execute()` returns: the rows, their column names, and the row
  * count. Read it all at once (`fetchAll()`, `rows`), one row at a time
@@ -86,18 +89,18 @@ export class Result<Row = Record<string, unknown>> {
   }
 
   /** Returns the first column of the first row, or `undefined` if there is no row. */
-  scalar(): Row[keyof Row] | undefined {
+  scalar(): ValueOf<Row> | undefined {
     const row = this.rows[0];
     const column = this.columns[0];
     if (row === undefined || column === undefined) return undefined;
-    return (row as Record<string, unknown>)[column] as Row[keyof Row];
+    return (row as Record<string, unknown>)[column] as ValueOf<Row>;
   }
 
   /** Returns the first column of every row. */
-  scalars(): Array<Row[keyof Row]> {
+  scalars(): Array<ValueOf<Row>> {
     const column = this.columns[0];
     if (column === undefined) return [];
-    return this.rows.map((row) => (row as Record<string, unknown>)[column] as Row[keyof Row]);
+    return this.rows.map((row) => (row as Record<string, unknown>)[column] as ValueOf<Row>);
   }
 
   /** Iterates over every row. */

@@ -113,3 +113,19 @@ test("typed queries through conn.db and table statements return what their types
   void nullName;
   void typo;
 });
+
+test("an insert without returning gives a Result assignable to the plain Result type", async () => {
+  const engine = await createEngine();
+  try {
+    const count = await engine.begin(async (conn) => {
+      await md.createAll(conn);
+      await conn.execute(depts.insert(), [{ title: "R&D" }]);
+      const res: import("../src/index.js").Result = await conn.execute(emps.insert(), [{ name: "x", deptId: 1 }]);
+      await md.dropAll(conn);
+      return res.rowCount;
+    });
+    assert.equal(count, 1);
+  } finally {
+    await engine.dispose();
+  }
+});

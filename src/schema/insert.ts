@@ -35,7 +35,7 @@ export function isInsert(value: unknown): value is Insert<AnyTable, unknown> {
  * await engine.dispose();
  * ```
  */
-export class Insert<T extends AnyTable, R = never> {
+export class Insert<T extends AnyTable, R = Record<string, never>> {
   /**
    * Marks an insert statement, so that two builds of the library (a notebook's and a script's) recognise each other's.
    *
