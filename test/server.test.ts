@@ -155,6 +155,11 @@ describe("scopes on a server run at once", { skip: needsServer }, () => {
       const timer = setTimeout(() => reject(new Error("the other scope never started: the scopes were serialized")), 5000);
       void bothInside.then(() => clearTimeout(timer));
     });
+    const measured = new Set<string>();
+    let bothMeasured!: () => void;
+    const measuredPromise = new Promise<void>((resolve) => {
+      bothMeasured = resolve;
+    });
     const scope = (who: string, other: string) =>
       engine.begin(async (conn) => {
         await conn.execute(`insert into ${table} values ($1)`, [who]);
@@ -164,6 +169,10 @@ describe("scopes on a server run at once", { skip: needsServer }, () => {
         // Each sees only its own uncommitted row, and the other session is inside a transaction too.
         const seen = (await conn.execute(`select who from ${table} order by who`)).scalars();
         const otherInTransaction = (await conn.execute("select xact_start is not null from pg_stat_activity where pid = $1", [pids.get(other)])).scalar();
+        // Neither commits before both have looked at the other.
+        measured.add(who);
+        if (measured.size === 2) bothMeasured();
+        await measuredPromise;
         return { seen, otherInTransaction };
       });
     const [a, b] = await Promise.all([scope("a", "b"), scope("b", "a")]);
