@@ -160,7 +160,7 @@ export class Connection<DB = any> {
 
   /**
    * Streams the rows of a query through a server-side cursor (`DECLARE …
-   * CURSOR` / `FETCH n` on PGlite, pg-cursor on a server), `batchSize` rows
+   * CURSOR` / `FETCH n`, on PGlite and on a server alike), `batchSize` rows
    * per round trip, so memory stays flat however many rows there are.
    * Leaving the loop early (`break`, `return`, a throw) closes the cursor.
    */

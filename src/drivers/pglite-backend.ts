@@ -6,7 +6,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { ConnectionError } from "../errors.js";
 import { FifoLock } from "../internal/fifo-lock.js";
-import { discardCachedDump, readCachedDump, writeCachedDump } from "./data-dir-cache.js";
+import { discardCachedDump, dumpBlob, readCachedDump, writeCachedDump } from "./data-dir-cache.js";
 import type { Backend, RawResult, Session } from "./session.js";
 import { pgliteParsers } from "./value-parsers.js";
 
@@ -118,7 +118,7 @@ async function startPglite(dataDir: string | undefined): Promise<PGlite> {
   const cached = readCachedDump();
   if (cached) {
     try {
-      const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: new Blob([cached]) });
+      const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: dumpBlob(cached) });
       await db.query("SELECT 1");
       return db;
     } catch {
@@ -128,7 +128,7 @@ async function startPglite(dataDir: string | undefined): Promise<PGlite> {
   }
   const db = await createFresh(dataDir);
   if (!dataDir) {
-    const dump = await db.dumpDataDir("gzip");
+    const dump = await db.dumpDataDir("none");
     writeCachedDump(new Uint8Array(await dump.arrayBuffer()));
   }
   return db;

@@ -236,13 +236,15 @@ export class PostgresBackend implements Backend {
   readonly description: string;
   readonly #pool: pg.Pool;
   readonly #slots: Slots;
+  readonly #where: string;
   readonly #user: string;
   readonly #connectTimeoutMs: number;
   #closing = false;
 
-  private constructor(pool: pg.Pool, description: string, user: string, options: PostgresBackendOptions) {
+  private constructor(pool: pg.Pool, where: string, user: string, options: PostgresBackendOptions) {
     this.#pool = pool;
-    this.description = description;
+    this.description = `PostgreSQL at ${where}`;
+    this.#where = where;
     this.#user = user;
     this.#slots = new Slots(options.poolSize);
     this.#connectTimeoutMs = options.connectTimeoutMs;
@@ -268,7 +270,7 @@ export class PostgresBackend implements Backend {
     } as pg.PoolConfig);
     // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the process.
     pool.on("error", () => undefined);
-    return new PostgresBackend(pool, `PostgreSQL at ${where}`, user, options);
+    return new PostgresBackend(pool, where, user, options);
   }
 
   async acquire(): Promise<Session> {
@@ -280,8 +282,8 @@ export class PostgresBackend implements Backend {
       client = await this.#pool.connect();
     } catch (err) {
       this.#slots.give();
-      const reason = (err as Error)?.message || String(err);
-      const hint = hintFor(err, this.description.replace(/^PostgreSQL at /, ""), this.#connectTimeoutMs);
+      const reason = ((err as Error)?.message || String(err)).replace(/\.$/, "");
+      const hint = hintFor(err, this.#where, this.#connectTimeoutMs);
       throw new ConnectionError(
         `Could not connect to ${this.description} as user "${this.#user}": ${reason}.${hint ? ` ${hint}` : ""}`,
         { cause: err },
