@@ -50,6 +50,8 @@ export interface ExecuteOptions {
 
 // tslab answers `abort` to requests arriving within 200 ms of an error (tslab issue #19).
 const QUIET_AFTER_ERROR_MS = 250;
+// What tslab prints when it publishes before its sockets are bound (it never recovers).
+const BIND_RACE = /Socket is blocked by a bind or unbind operation/;
 const live = new Set<KernelClient>();
 
 /**
@@ -97,6 +99,19 @@ export class KernelClient {
    * @throws KernelStartError when the kernel exits or does not answer in time.
    */
   static async start(options: KernelStartOptions): Promise<KernelClient> {
+    // tslab sometimes publishes on iopub before its sockets finish binding and
+    // wedges ("Socket is blocked by a bind or unbind operation", EBUSY); a fresh
+    // kernel on fresh ports starts normally, so that case is retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelClient.#startOnce(options);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof KernelStartError) || !BIND_RACE.test(error.message)) throw error;
+      }
+    }
+  }
+
+  static async #startOnce(options: KernelStartOptions): Promise<KernelClient> {
     const tempDir = await mkdtemp(join(tmpdir(), "pglite-lab-kernel-"));
     const { path, info } = await writeConnectionFile(tempDir);
     const env = { ...process.env, ...options.env };
@@ -191,16 +206,30 @@ export class KernelClient {
     const deadline = Date.now() + timeoutMs;
     const died = this.#process.exited.then(() => Promise.reject(this.#diedError("before it was ready", [])));
     died.catch(() => undefined);
-    while (Date.now() < deadline) {
-      const request = this.#send("kernel_info_request", {});
-      const outcome = await Promise.race([
-        request.done.then(() => "ready" as const),
-        request.replied.then(() => delay(500)).then(() => "retry" as const),
-        delay(Math.max(0, deadline - Date.now())).then(() => "timeout" as const),
-        died,
-      ]);
-      if (outcome === "ready") return;
-      this.#pending.delete(request.msgId);
+    let watch: NodeJS.Timeout | undefined;
+    const wedged = new Promise<"wedged">((resolve) => {
+      watch = setInterval(() => {
+        if (BIND_RACE.test(this.#process.logTail)) resolve("wedged");
+      }, 200);
+    });
+    try {
+      while (Date.now() < deadline) {
+        const request = this.#send("kernel_info_request", {});
+        const outcome = await Promise.race([
+          request.done.then(() => "ready" as const),
+          request.replied.then(() => delay(500)).then(() => "retry" as const),
+          delay(Math.max(0, deadline - Date.now())).then(() => "timeout" as const),
+          wedged,
+          died,
+        ]);
+        if (outcome === "ready") return;
+        this.#pending.delete(request.msgId);
+        if (outcome === "wedged") {
+          throw new KernelStartError(`The tslab kernel in ${this.cwd} wedged while starting. Kernel output:\n${this.#process.logTail}`);
+        }
+      }
+    } finally {
+      clearInterval(watch);
     }
     const log = this.#process.logTail;
     throw new KernelStartError(
