@@ -13,7 +13,7 @@ import { createEngine } from "../src/index.js";
 import { measureEmbedded } from "./embedded.js";
 import { RESULT_MARK, type Outcome, type Task } from "./task.js";
 
-const SERVER_KINDS = new Set(["lab-server", "pg", "pg-unnest", "pg-chunked", "pg-floor", "kysely-pg"]);
+const SERVER_KINDS = new Set(["lab-server", "pg", "pg-unnest", "pg-chunked", "pg-floor", "pg-fetch", "kysely-pg"]);
 
 async function prepare(dumpDir: string | undefined): Promise<void> {
   const engine = await createEngine();

@@ -32,7 +32,14 @@ async function runPanel(panel: Panel, options: BenchOptions, extra: Pick<Task, "
   for (let run = 0; run < options.runs; run++) {
     // Alternate: each run visits every contender, starting one further along, so none always goes first.
     for (const contender of rotate(panel.contenders, run)) {
-      const task: Task = { workload: panel.workload, kind: contender.kind, rows: panel.rows, batchSize: contender.batchSize, ...extra };
+      const task: Task = {
+        workload: panel.workload,
+        kind: contender.kind,
+        rows: panel.rows,
+        batchSize: contender.batchSize,
+        warmups: panel.warmups,
+        ...extra,
+      };
       const outcome = await measure(task, options.timeoutSeconds);
       outcomes.get(contender.key)?.push(outcome);
       const figure = outcome.ok
@@ -79,7 +86,10 @@ async function main(): Promise<void> {
   const method =
     `Median of ${options.runs} runs per contender; each run in a fresh process; contenders alternated run by run; ` +
     "× baseline is the median of per-run ratios to the baseline run of the same round (CPU: the same with process CPU time). " +
-    "Setup (start, table, rows to read) is not timed except in the start workload.";
+    "Setup (start, table, rows to read) is not timed except in the start workload. " +
+    `"Warm": timed after ${options.warmups} untimed runs of the same workload in the same process, ` +
+    "each insert into an emptied, checkpointed table; \"first call\": the first run in a fresh process, " +
+    "which includes compiling the parts of PGlite's WebAssembly it touches.";
   console.log(`\n${terminalTable(results)}\n\nMachine: ${machine.line}\n${method}\n${serverLine}`);
 
   const outDir = path.join(REPO_ROOT, "bench", "results");

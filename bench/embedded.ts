@@ -11,12 +11,15 @@ import { Kysely, sql } from "kysely";
 import { KyselyPGlite } from "kysely-pglite";
 import { createEngine, type Engine } from "../src/index.js";
 import { readCachedDump } from "../src/drivers/data-dir-cache.js";
-import { COUNT_EMPS, CREATE_EMPS, FILL_EMPS, RowSink, checkCount, makeRows } from "./data.js";
-import { RssSampler, startClock } from "./memory.js";
+import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, makeRows } from "./data.js";
+import { afterWarmups, startClock } from "./memory.js";
 import { emps, md, type BenchDatabase } from "./schema.js";
 import type { Measure, Task } from "./task.js";
 
 const UNNEST_INSERT = "INSERT INTO emps (name, city) SELECT * FROM unnest($1::text[], $2::text[])";
+/** Before each insert: an empty table, and no dirty pages or WAL left over from the previous round. */
+const RESET_EMPS = `${DROP_EMPS}; ${CREATE_EMPS}; CHECKPOINT`;
+const nothing = async (): Promise<void> => undefined;
 const CHUNK = 1000;
 
 /**
@@ -90,19 +93,22 @@ async function labWorkload(engine: Engine, task: Task): Promise<Measure> {
     case "insert":
     case "many": {
       const rows = makeRows(task.rows);
-      const sampler = new RssSampler();
-      const clock = startClock();
-      await engine.begin((conn) => conn.execute(emps.insert(), rows));
-      const time = clock();
-      const rssGrowthMb = sampler.stop();
+      const reset = async () => {
+        await engine.begin(async (conn) => {
+          await md.dropAll(conn);
+          await md.createAll(conn);
+        });
+        await engine.connect((conn) => conn.execute("CHECKPOINT"));
+      };
+      const { time, rssGrowthMb } = await afterWarmups(task.warmups, reset, () => engine.begin((conn) => conn.execute(emps.insert(), rows)));
       checkCount(await engine.connect(async (conn) => (await conn.execute(COUNT_EMPS)).first() as never), task.rows);
       return { ...time, rssGrowthMb };
     }
     case "fetchall": {
-      const clock = startClock();
-      const rows = await engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll());
-      const time = clock();
-      if (rows.length !== task.rows) throw new Error(`fetched ${rows.length} rows, expected ${task.rows}`);
+      const { time, result } = await afterWarmups(task.warmups, nothing, () =>
+        engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll()),
+      );
+      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
       return time;
     }
     case "stream":
@@ -143,38 +149,37 @@ async function withPglite(task: Task): Promise<Measure> {
 
 async function rawWorkload(db: PGlite, task: Task): Promise<Measure> {
   if (task.workload === "fetchall") {
-    const clock = startClock();
-    const result = await db.query("SELECT * FROM emps");
-    const time = clock();
+    const { time, result } = await afterWarmups(task.warmups, nothing, () => db.query("SELECT * FROM emps"));
     if (result.rows.length !== task.rows) throw new Error(`fetched ${result.rows.length} rows, expected ${task.rows}`);
     return time;
   }
   if (task.workload === "stream" || task.workload === "batch") return rawCursor(db, task);
   const rows = task.kind === "floor" ? [] : makeRows(task.rows);
-  const sampler = new RssSampler();
-  const clock = startClock();
-  if (task.kind === "floor") {
-    await db.query(FILL_EMPS, [task.rows]);
-  } else if (task.kind === "pglite-unnest") {
-    const names = new Array<string>(rows.length);
-    const cities = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] as { name: string; city: string };
-      names[i] = row.name;
-      cities[i] = row.city;
-    }
-    await db.query(UNNEST_INSERT, [names, cities]);
-  } else {
-    await db.transaction(async (tx) => {
-      for (let start = 0; start < rows.length; start += CHUNK) {
-        const chunk = rows.slice(start, start + CHUNK);
-        const params: string[] = [];
-        for (const row of chunk) params.push(row.name, row.city);
-        await tx.query(multiRowInsert(chunk.length), params);
+  const insert = async (): Promise<void> => {
+    if (task.kind === "floor") {
+      await db.query(FILL_EMPS, [task.rows]);
+    } else if (task.kind === "pglite-unnest") {
+      const names = new Array<string>(rows.length);
+      const cities = new Array<string>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as { name: string; city: string };
+        names[i] = row.name;
+        cities[i] = row.city;
       }
-    });
-  }
-  return { ...clock(), rssGrowthMb: sampler.stop() };
+      await db.query(UNNEST_INSERT, [names, cities]);
+    } else {
+      await db.transaction(async (tx) => {
+        for (let start = 0; start < rows.length; start += CHUNK) {
+          const chunk = rows.slice(start, start + CHUNK);
+          const params: string[] = [];
+          for (const row of chunk) params.push(row.name, row.city);
+          await tx.query(multiRowInsert(chunk.length), params);
+        }
+      });
+    }
+  };
+  const { time, rssGrowthMb } = await afterWarmups(task.warmups, () => db.exec(RESET_EMPS).then(() => undefined), insert);
+  return { ...time, rssGrowthMb };
 }
 
 const multiRowSql = new Map<number, string>();
@@ -226,18 +231,16 @@ async function kyselyPglite(task: Task): Promise<Measure> {
     await pglite.exec(CREATE_EMPS);
     if (task.workload === "insert") {
       const rows = makeRows(task.rows);
-      const clock = startClock();
-      await db.insertInto("emps").values(rows).execute();
-      const time = clock();
+      const { time } = await afterWarmups(task.warmups, () => pglite.exec(RESET_EMPS).then(() => undefined), () =>
+        db.insertInto("emps").values(rows).execute(),
+      );
       checkCount((await pglite.query<{ n: number; names: number }>(COUNT_EMPS)).rows[0], task.rows);
       return time;
     }
     await pglite.query(FILL_EMPS, [task.rows]);
     if (task.workload === "fetchall") {
-      const clock = startClock();
-      const rows = await db.selectFrom("emps").selectAll().execute();
-      const time = clock();
-      if (rows.length !== task.rows) throw new Error(`fetched ${rows.length} rows, expected ${task.rows}`);
+      const { time, result } = await afterWarmups(task.warmups, nothing, () => db.selectFrom("emps").selectAll().execute());
+      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
       return time;
     }
     const sink = new RowSink();

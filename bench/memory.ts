@@ -44,3 +44,24 @@ export function startClock(): () => Elapsed {
     return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
   };
 }
+
+/**
+ * Runs `body` `warmups` times untimed, then once timed; `reset` puts the
+ * database back in the same state before each (and is never timed).
+ */
+export async function afterWarmups<T>(
+  warmups: number,
+  reset: () => Promise<void>,
+  body: () => Promise<T>,
+): Promise<{ time: Elapsed; rssGrowthMb: number; result: T }> {
+  for (let i = 0; i < warmups; i++) {
+    await reset();
+    await body();
+  }
+  await reset();
+  const sampler = new RssSampler();
+  const clock = startClock();
+  const result = await body();
+  const time = clock();
+  return { time, rssGrowthMb: sampler.stop(), result };
+}

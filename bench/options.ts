@@ -20,6 +20,11 @@ export interface BenchOptions {
   readonly manyRows: number;
   /** Runs per contender; the report shows medians. */
   readonly runs: number;
+  /**
+   * Untimed repetitions of insert and fetchall in the same process before the
+   * timed one; those workloads are also reported as first calls in a fresh process.
+   */
+  readonly warmups: number;
   readonly only: readonly Workload[];
   /** Stream batch sizes the `batch` workload compares. */
   readonly batchSizes: readonly number[];
@@ -37,6 +42,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --stream-rows N          rows for stream and batch (default 1000000)
   --many-rows N            rows for the one-call executemany check (default 1000000)
   --runs N                 runs per contender, alternated ABC ABC ... (default 5)
+  --warmups N              untimed repetitions of insert and fetchall before the timed
+                           one, in the same process (default 2); both are also reported
+                           as first calls in a fresh process (0: only those)
   --batch-sizes a,b,...    batch sizes for the batch study (default 100,500,1000,5000,10000)
   --out NAME               write bench/results/NAME.md and NAME.svg (default latest)
   --timeout SECONDS        longest one run may take (default 900)
@@ -56,6 +64,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
   let streamRows = 1_000_000;
   let manyRows = 1_000_000;
   let runs = 5;
+  let warmups = 2;
   let only: Workload[] = [...DEFAULT_WORKLOADS];
   let batchSizes = [100, 500, 1000, 5000, 10000];
   let out = "latest";
@@ -85,6 +94,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
       case "--runs":
         runs = positive(flag, value());
         break;
+      case "--warmups": {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0) throw new Error(`--warmups takes a whole number, 0 or more.`);
+        warmups = n;
+        break;
+      }
       case "--timeout":
         timeoutSeconds = positive(flag, value());
         break;
@@ -110,5 +125,5 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
         throw new Error(`Unknown option "${arg}".\n\n${USAGE}`);
     }
   }
-  return { rows, streamRows, manyRows, runs, only, batchSizes, out, timeoutSeconds };
+  return { rows, streamRows, manyRows, runs, warmups, only, batchSizes, out, timeoutSeconds };
 }

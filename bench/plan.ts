@@ -30,6 +30,8 @@ export interface Panel {
   readonly group: "PGlite" | "server";
   readonly title: string;
   readonly rows: number;
+  /** Untimed repetitions in the same process before the timed one (see Task). */
+  readonly warmups: number;
   readonly contenders: readonly Contender[];
 }
 
@@ -41,11 +43,25 @@ function count(n: number): string {
   return n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
 }
 
-function embedded(workload: Workload, o: BenchOptions): Panel | undefined {
+/** A warm panel (after `--warmups` untimed runs in the same process) and the same contenders' first call in a fresh process. */
+function warmAndFirst(panel: Omit<Panel, "warmups">, o: BenchOptions): Panel[] {
+  if (o.warmups === 0) return [{ ...panel, title: `${panel.title}, first call`, warmups: 0 }];
+  return [
+    { ...panel, title: `${panel.title}, warm`, warmups: o.warmups },
+    {
+      ...panel,
+      title: `${panel.title}, first call in a fresh process`,
+      warmups: 0,
+      contenders: panel.contenders.map((c) => (c.goal ? { ...c, goal: undefined } : c)),
+    },
+  ];
+}
+
+function embedded(workload: Workload, o: BenchOptions): Panel[] {
   switch (workload) {
     case "start":
-      return {
-        workload, group: "PGlite", title: "new engine + first query", rows: 0,
+      return [{
+        workload, group: "PGlite", title: "new engine + first query", rows: 0, warmups: 0,
         contenders: [
           c("pglite", "raw PGlite: `PGlite.create()` (initdb)", { baseline: true }),
           c("lab", "pglite-lab: `createEngine()`", { goal: { maxRatio: 0.3 } }),
@@ -53,9 +69,9 @@ function embedded(workload: Workload, o: BenchOptions): Panel | undefined {
           c("pglite-tar", "raw PGlite: `loadDataDir` from a tar dump"),
           c("kysely-pglite", "Kysely + kysely-pglite"),
         ],
-      };
+      }];
     case "insert":
-      return {
+      return warmAndFirst({
         workload, group: "PGlite", title: `insert ${count(o.rows)} rows, one call`, rows: o.rows,
         contenders: [
           c("floor", "floor: `INSERT … SELECT … generate_series`", { baseline: true }),
@@ -64,58 +80,58 @@ function embedded(workload: Workload, o: BenchOptions): Panel | undefined {
           c("pglite-chunked", "raw PGlite: 1000-row multi-row INSERTs"),
           c("kysely-pglite", "Kysely + kysely-pglite: `insertInto().values(rows)`"),
         ],
-      };
+      }, o);
     case "fetchall":
-      return {
+      return warmAndFirst({
         workload, group: "PGlite", title: `fetch all ${count(o.rows)} rows`, rows: o.rows,
         contenders: [
           c("pglite", "raw PGlite: `db.query()`", { baseline: true }),
           c("lab", "pglite-lab: `conn.execute(emps.select()).fetchAll()`", { goal: { maxRatio: 1.1 } }),
           c("kysely-pglite", "Kysely + kysely-pglite: `selectAll().execute()`"),
         ],
-      };
+      }, o);
     case "stream":
-      return {
-        workload, group: "PGlite", title: `stream ${count(o.streamRows)} rows`, rows: o.streamRows,
+      return [{
+        workload, group: "PGlite", title: `stream ${count(o.streamRows)} rows`, rows: o.streamRows, warmups: 0,
         contenders: [
           c("pglite", "raw PGlite: hand-written DECLARE / FETCH 1000 loop", { baseline: true, batchSize: 1000 }),
           c("lab", "pglite-lab: `conn.stream(emps.select())`", { goal: { maxRatio: 1.1, maxRssMb: 50 } }),
           c("kysely-pglite", "Kysely + kysely-pglite: `.stream(1000)`"),
         ],
-      };
+      }];
     case "many":
-      return {
-        workload, group: "PGlite", title: `executemany ${count(o.manyRows)} rows, one call (correctness)`, rows: o.manyRows,
+      return [{
+        workload, group: "PGlite", title: `executemany ${count(o.manyRows)} rows, one call (correctness)`, rows: o.manyRows, warmups: 0,
         contenders: [
           c("floor", "floor: `INSERT … SELECT … generate_series`", { baseline: true }),
           c("lab", "pglite-lab: `conn.execute(emps.insert(), rows)`"),
         ],
-      };
+      }];
     case "batch":
-      return {
-        workload, group: "PGlite", title: `stream ${count(o.streamRows)} rows: batch size`, rows: o.streamRows,
+      return [{
+        workload, group: "PGlite", title: `stream ${count(o.streamRows)} rows: batch size`, rows: o.streamRows, warmups: 0,
         contenders: [
           c("pglite", "raw PGlite: DECLARE / FETCH 1000 loop", { baseline: true, batchSize: 1000 }),
           ...o.batchSizes.map((size) => c("lab", `pglite-lab: \`conn.stream(q, { batchSize: ${size} })\``, { key: `lab-${size}`, batchSize: size })),
         ],
-      };
+      }];
   }
 }
 
-function server(workload: Workload, o: BenchOptions): Panel | undefined {
+function server(workload: Workload, o: BenchOptions): Panel[] {
   switch (workload) {
     case "start":
-      return {
-        workload, group: "server", title: "new engine + first query", rows: 0,
+      return [{
+        workload, group: "server", title: "new engine + first query", rows: 0, warmups: 0,
         contenders: [
           c("pg", "node-postgres: `new Client()` + `connect()`", { baseline: true }),
           c("lab-server", "pglite-lab: `createEngine(DATABASE_URL)`"),
           c("kysely-pg", "Kysely + pg"),
         ],
-      };
+      }];
     case "insert":
-      return {
-        workload, group: "server", title: `insert ${count(o.rows)} rows, one call`, rows: o.rows,
+      return [{
+        workload, group: "server", title: `insert ${count(o.rows)} rows, one call${o.warmups > 0 ? ", warm" : ""}`, rows: o.rows, warmups: o.warmups,
         contenders: [
           c("pg-floor", "floor: `INSERT … SELECT … generate_series`", { baseline: true }),
           c("lab-server", "pglite-lab: `conn.execute(emps.insert(), rows)`"),
@@ -123,35 +139,32 @@ function server(workload: Workload, o: BenchOptions): Panel | undefined {
           c("pg-chunked", "node-postgres: 1000-row multi-row INSERTs"),
           c("kysely-pg", "Kysely + pg: `insertInto().values(rows)`"),
         ],
-      };
+      }];
     case "fetchall":
-      return {
-        workload, group: "server", title: `fetch all ${count(o.rows)} rows`, rows: o.rows,
+      return [{
+        workload, group: "server", title: `fetch all ${count(o.rows)} rows${o.warmups > 0 ? ", warm" : ""}`, rows: o.rows, warmups: o.warmups,
         contenders: [
-          c("pg", "node-postgres: `client.query()`", { baseline: true }),
-          c("lab-server", "pglite-lab: `conn.execute(emps.select()).fetchAll()`"),
-          c("kysely-pg", "Kysely + pg: `selectAll().execute()`"),
+          c("kysely-pg", "Kysely + pg: `selectAll().execute()`", { baseline: true }),
+          c("lab-server", "pglite-lab: `conn.execute(emps.select()).fetchAll()`", { goal: { maxRatio: 1.1 } }),
+          c("pg", "node-postgres: `client.query()`"),
         ],
-      };
+      }];
     case "stream":
-      return {
-        workload, group: "server", title: `stream ${count(o.streamRows)} rows`, rows: o.streamRows,
+      return [{
+        workload, group: "server", title: `stream ${count(o.streamRows)} rows`, rows: o.streamRows, warmups: 0,
         contenders: [
           c("pg", "node-postgres + pg-cursor: `read(1000)` loop", { baseline: true }),
-          c("lab-server", "pglite-lab: `conn.stream(emps.select())`"),
+          c("lab-server", "pglite-lab: `conn.stream(emps.select())`", { goal: { maxRatio: 1.2 } }),
+          c("pg-fetch", "node-postgres: hand-written DECLARE / FETCH 5000 loop", { batchSize: 5000 }),
           c("kysely-pg", "Kysely + pg + pg-cursor: `.stream(1000)`"),
         ],
-      };
+      }];
     default:
-      return undefined; // the executemany check and the batch study are about PGlite
+      return []; // the executemany check and the batch study are about PGlite
   }
 }
 
 /** The panels to run, in order: each workload on PGlite, then on the server when there is one. */
 export function buildPlan(options: BenchOptions, withServer: boolean): Panel[] {
-  return options.only.flatMap((workload) => {
-    const panels = [embedded(workload, options)];
-    if (withServer) panels.push(server(workload, options));
-    return panels.filter((p): p is Panel => p !== undefined);
-  });
+  return options.only.flatMap((workload) => [...embedded(workload, options), ...(withServer ? server(workload, options) : [])]);
 }

@@ -9,7 +9,7 @@ import Cursor from "pg-cursor";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createEngine } from "../src/index.js";
 import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, makeRows } from "./data.js";
-import { RssSampler, startClock } from "./memory.js";
+import { afterWarmups, startClock } from "./memory.js";
 import { emps, type BenchDatabase } from "./schema.js";
 import type { Measure, Task } from "./task.js";
 
@@ -25,6 +25,18 @@ export function benchServerUrl(databaseUrl: string): string {
 
 const UNNEST_INSERT = "INSERT INTO emps (name, city) SELECT * FROM unnest($1::text[], $2::text[])";
 const CHUNK = 1000;
+const nothing = async (): Promise<void> => undefined;
+
+/** Before each insert: an empty table. */
+async function emptyEmps(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("TRUNCATE emps RESTART IDENTITY");
+  } finally {
+    await client.end();
+  }
+}
 
 /** A fresh `emps` in the bench schema, filled with `fill` rows. */
 async function prepare(url: string, fill: number): Promise<void> {
@@ -92,16 +104,16 @@ async function lab(task: Task, url: string): Promise<Measure> {
   try {
     if (task.workload === "insert") {
       const rows = makeRows(task.rows);
-      const sampler = new RssSampler();
-      const clock = startClock();
-      await engine.begin((conn) => conn.execute(emps.insert(), rows));
-      return { ...clock(), rssGrowthMb: sampler.stop() };
+      const { time, rssGrowthMb } = await afterWarmups(task.warmups, () => emptyEmps(url), () =>
+        engine.begin((conn) => conn.execute(emps.insert(), rows)),
+      );
+      return { ...time, rssGrowthMb };
     }
     if (task.workload === "fetchall") {
-      const clock = startClock();
-      const rows = await engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll());
-      const time = clock();
-      if (rows.length !== task.rows) throw new Error(`fetched ${rows.length} rows, expected ${task.rows}`);
+      const { time, result } = await afterWarmups(task.warmups, nothing, () =>
+        engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll()),
+      );
+      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
       return time;
     }
     const sink = new RowSink();
@@ -125,15 +137,12 @@ async function kysely(task: Task, url: string): Promise<Measure> {
   try {
     if (task.workload === "insert") {
       const rows = makeRows(task.rows);
-      const clock = startClock();
-      await db.insertInto("emps").values(rows).execute();
-      return clock();
+      const { time } = await afterWarmups(task.warmups, () => emptyEmps(url), () => db.insertInto("emps").values(rows).execute());
+      return time;
     }
     if (task.workload === "fetchall") {
-      const clock = startClock();
-      const rows = await db.selectFrom("emps").selectAll().execute();
-      const time = clock();
-      if (rows.length !== task.rows) throw new Error(`fetched ${rows.length} rows, expected ${task.rows}`);
+      const { time, result } = await afterWarmups(task.warmups, nothing, () => db.selectFrom("emps").selectAll().execute());
+      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
       return time;
     }
     const sink = new RowSink();
@@ -154,15 +163,14 @@ async function raw(task: Task, url: string): Promise<Measure> {
   try {
     switch (task.workload) {
       case "insert":
-        return await rawInsert(client, task);
+        return await rawInsert(client, task, url);
       case "fetchall": {
-        const clock = startClock();
-        const result = await client.query("SELECT * FROM emps");
-        const time = clock();
+        const { time, result } = await afterWarmups(task.warmups, nothing, () => client.query("SELECT * FROM emps"));
         if (result.rows.length !== task.rows) throw new Error(`fetched ${result.rows.length} rows, expected ${task.rows}`);
         return time;
       }
       default: {
+        if (task.kind === "pg-fetch") return await rawFetch(client, task);
         const sink = new RowSink();
         const clock = startClock();
         const cursor = client.query(new Cursor<{ id: number; name: string }>("SELECT * FROM emps"));
@@ -183,26 +191,47 @@ async function raw(task: Task, url: string): Promise<Measure> {
   }
 }
 
-async function rawInsert(client: pg.Client, task: Task): Promise<Measure> {
-  const rows = task.kind === "pg-floor" ? [] : makeRows(task.rows);
+/** The stream pglite-lab runs on a server, written by hand: DECLARE a cursor in a transaction, FETCH until a batch comes back short. */
+async function rawFetch(client: pg.Client, task: Task): Promise<Measure> {
+  const batch = task.batchSize > 0 ? task.batchSize : 1000;
+  const sink = new RowSink();
   const clock = startClock();
-  if (task.kind === "pg-floor") {
-    await client.query(FILL_EMPS, [task.rows]);
-  } else if (task.kind === "pg-unnest") {
-    await client.query(UNNEST_INSERT, [rows.map((r) => r.name), rows.map((r) => r.city)]);
-  } else {
-    await client.query("BEGIN");
-    for (let start = 0; start < rows.length; start += CHUNK) {
-      const chunk = rows.slice(start, start + CHUNK);
-      const params: string[] = [];
-      const tuples: string[] = [];
-      chunk.forEach((row, i) => {
-        params.push(row.name, row.city);
-        tuples.push(`($${2 * i + 1}, $${2 * i + 2})`);
-      });
-      await client.query(`INSERT INTO emps (name, city) VALUES ${tuples.join(", ")}`, params);
-    }
-    await client.query("COMMIT");
+  await client.query("BEGIN");
+  await client.query("DECLARE emps_cursor NO SCROLL CURSOR FOR SELECT * FROM emps");
+  for (;;) {
+    const { rows } = await client.query<{ id: number; name: string }>(`FETCH FORWARD ${batch} FROM emps_cursor`);
+    for (const row of rows) sink.take(row);
+    if (rows.length < batch) break;
   }
-  return clock();
+  await client.query("COMMIT");
+  const time = clock();
+  const rssGrowthMb = sink.stop();
+  sink.check(task.rows);
+  return { ...time, rssGrowthMb };
+}
+
+async function rawInsert(client: pg.Client, task: Task, url: string): Promise<Measure> {
+  const rows = task.kind === "pg-floor" ? [] : makeRows(task.rows);
+  const insert = async (): Promise<void> => {
+    if (task.kind === "pg-floor") {
+      await client.query(FILL_EMPS, [task.rows]);
+    } else if (task.kind === "pg-unnest") {
+      await client.query(UNNEST_INSERT, [rows.map((r) => r.name), rows.map((r) => r.city)]);
+    } else {
+      await client.query("BEGIN");
+      for (let start = 0; start < rows.length; start += CHUNK) {
+        const chunk = rows.slice(start, start + CHUNK);
+        const params: string[] = [];
+        const tuples: string[] = [];
+        chunk.forEach((row, i) => {
+          params.push(row.name, row.city);
+          tuples.push(`($${2 * i + 1}, $${2 * i + 2})`);
+        });
+        await client.query(`INSERT INTO emps (name, city) VALUES ${tuples.join(", ")}`, params);
+      }
+      await client.query("COMMIT");
+    }
+  };
+  const { time } = await afterWarmups(task.warmups, () => emptyEmps(url), insert);
+  return time;
 }

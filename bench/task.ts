@@ -20,6 +20,7 @@ export type ContenderKind =
   | "pg-unnest"
   | "pg-chunked"
   | "pg-floor"
+  | "pg-fetch" // node-postgres, hand-written DECLARE / FETCH loop (stream only)
   | "kysely-pg"; // Kysely + its PostgresDialect over pg (+ pg-cursor)
 
 export interface Task {
@@ -28,6 +29,12 @@ export interface Task {
   readonly rows: number;
   /** Rows per FETCH / cursor read for streams. */
   readonly batchSize: number;
+  /**
+   * Untimed repetitions of the workload in the same process, on the same
+   * database, before the timed one (insert and fetchall): 0 measures the first
+   * call in a fresh process, JIT compilation of PGlite's WebAssembly included.
+   */
+  readonly warmups: number;
   /** Folder holding `datadir.tar.gz` and `datadir.tar` for the start-format contenders. */
   readonly dumpDir?: string;
   /** The server, with search_path set to the bench schema. */

@@ -8,6 +8,7 @@ import { ArgumentError, ConnectionError, ScopeError, statementError } from "./er
 import type { Echo } from "./echo.js";
 import { postgresDialect } from "./internal/postgres-dialect-parts.js";
 import { Result } from "./result.js";
+import { RowStream } from "./internal/row-stream.js";
 import { isInsert, planInsert, validateRows, type Insert, type InsertBudget } from "./schema/insert.js";
 import type { AnyTable, InsertRow } from "./schema/table.js";
 import type { RawResult, Session } from "./drivers/session.js";
@@ -310,7 +311,12 @@ export class Connection<DB = any> {
     }
   }
 
-  async *#streamRows(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<any, void, undefined> {
+  #streamRows(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<any, void, undefined> {
+    return new RowStream(this.#streamBatches(sql, parameters, batchSize), () => this.#assertOpen());
+  }
+
+  /** The cursor's batches; leaving early (return, throw, an error) closes the cursor while the scope is open. */
+  async *#streamBatches(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
     this.#assertOpen();
     await this.#ensureTransaction();
     this.#context.echo.statement(sql, parameters);
@@ -324,10 +330,8 @@ export class Connection<DB = any> {
           throw statementError(err, sql, parameters);
         }
         if (next.done) return;
-        for (const row of next.value) {
-          yield row;
-          this.#assertOpen();
-        }
+        yield next.value;
+        this.#assertOpen();
       }
     } finally {
       if (!this.#closed) await cursor.return(undefined);
@@ -405,9 +409,10 @@ export class Connection<DB = any> {
         return kyselyResult<R>(raw);
       },
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> => {
-        const rows = this.#streamRows(query.sql, query.parameters, chunkSize ?? this.#context.batchSize);
+        const batches = this.#streamBatches(query.sql, query.parameters, chunkSize ?? this.#context.batchSize);
+        // Kysely hands out each result's rows one by one: a whole batch per result is enough.
         return (async function* () {
-          for await (const row of rows) yield { rows: [row as R] };
+          for await (const rows of batches) yield { rows: rows as R[] };
         })();
       },
     };

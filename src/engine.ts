@@ -39,7 +39,7 @@ export interface EngineOptions {
    * function receives each line. Default `false`.
    */
   readonly echo?: boolean | EchoLogger;
-  /** Rows per round trip when streaming (`conn.stream()`). Default 1000. */
+  /** Rows per round trip when streaming (`conn.stream()`). Default 5000 (chosen by measurement: bench/README.md). */
   readonly batchSize?: number;
   /**
    * Most connections a server engine opens at once, so the most scopes that run at the same time.
@@ -54,13 +54,27 @@ export interface EngineOptions {
 }
 
 /**
- * The default stream batch: large enough that the per-FETCH cost (parsing
- * the FETCH, a round trip through PGlite's protocol layer) stays a small
- * share of the time, small enough that a batch of wide rows is a few MB.
+ * The default stream batch, chosen by measurement (`npm run bench -- --only
+ * batch`: 1M rows of the bench table on PGlite, medians of 5–7 alternating
+ * runs against a hand-written DECLARE / FETCH 1000 loop). At 100 rows the
+ * per-FETCH cost (parsing the FETCH, a round trip through PGlite's protocol
+ * layer) dominates (1.4×); 500, 1000 and 2000 came out level with the
+ * hand-written loop; 5000 was the fastest (0.84–0.87×) with RSS growth of
+ * 18–19 MB; 10000 was no faster and grew RSS by about 90 MB (whole batches
+ * of row objects living long enough to leave V8's young generation). A batch
+ * of 5000 wide rows (1 KB each) is a few MB.
  */
-const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_BATCH_SIZE = 5000;
 
-/** Upper bound of one executemany statement; larger inputs are split into several, inside a savepoint. */
+/**
+ * Upper bound of one executemany statement; larger inputs are split into
+ * several, inside a savepoint, and only one statement's arrays are built at a
+ * time, so 1M rows are never held twice. 100k rows keeps the common "insert
+ * 100k rows" a single statement. Measured on PGlite (100k narrow rows, warm):
+ * 4 × 25k or 2 × 50k statements ran about 5–7% faster than 1 × 100k, because
+ * `unnest` then stays within work_mem instead of spilling to a temporary
+ * file; at 1M rows the difference vanished in the noise.
+ */
 const INSERT_BUDGET: InsertBudget = { rows: 100_000, bytes: 16 * 1024 * 1024 };
 
 /** Engines with an open scope in the current async context: how a nested scope is recognised. */

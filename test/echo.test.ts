@@ -28,7 +28,7 @@ test("echo logs BEGIN (implicit), statements with parameters, and COMMIT / ROLLB
     "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ANY($1)",
     "[parameters] (['emps'])",
     'CREATE TABLE "emps" (',
-    'INSERT INTO "emps" ("name") SELECT * FROM unnest($1::text[])',
+    'INSERT INTO "emps" ("name") SELECT unnest($1::text[])',
     "[2 rows] ('12'), ('Welcome To My Domain')",
     "COMMIT",
     "BEGIN (implicit)",

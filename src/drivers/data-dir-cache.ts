@@ -7,16 +7,20 @@
  * on first use, keyed by the PGlite version, written to a temporary file and
  * renamed into place so that two processes building it at once cannot leave a
  * torn file (the last rename wins, and both files are whole), and discarded if
- * it turns out unreadable, so the next engine builds it again.
+ * it turns out unreadable, so that the next engine builds it again.
  *
- * It is kept as an uncompressed tar (about 40 MB): measured against the gzip
- * dump (4.5 MB), reading the tar from the page cache is cheaper than
- * inflating the gzip on every start (see bench/results/).
+ * Two choices, both measured by `npm run bench -- --only start`:
+ * - the dump is an uncompressed tar (40 MB; gzip makes it 4.5 MB), because
+ *   reading it costs less than inflating a gzip on every start;
+ * - it is taken from a cleanly shut-down database (initdb into a temporary
+ *   folder, close, tar), not from `dumpDataDir()` of a running one: a running
+ *   database's dump starts with crash recovery and an end-of-recovery
+ *   checkpoint, and without the relation-cache files recovery removes.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
+import { PGlite } from "@electric-sql/pglite";
 import { localRequire } from "../internal/local-require.js";
 
 /** The folder that holds cached data directories. */
@@ -45,72 +49,48 @@ export function pgliteVersion(): string {
   return (version = "unknown");
 }
 
-/** How the dump is stored: `tar` (the default) or `gzip`, for the benchmark that chose between them. */
-function format(): "tar" | "gzip" {
-  return process.env["PGLITE_LAB_CACHE_FORMAT"] === "gzip" ? "gzip" : "tar";
-}
-
 /** Path of the cached dump for the installed PGlite. */
 export function cachedDumpPath(): string {
-  return path.join(cacheFolder(), `pglite-${pgliteVersion()}-datadir.${format() === "gzip" ? "tar.gz" : "tar"}`);
+  return path.join(cacheFolder(), `pglite-${pgliteVersion()}-datadir.tar`);
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-const TAR_BLOCK = 512;
+const BLOCK = 512;
 
-/** Whether the bytes look like a whole tar: blocks of 512, a `ustar` header first. */
+/** Whether the bytes look like a whole tar: blocks of 512 bytes, a `ustar` header first, two zero blocks last. */
 function isTar(bytes: Uint8Array): boolean {
-  if (bytes.length < 2 * TAR_BLOCK || bytes.length % TAR_BLOCK !== 0) return false;
-  return Buffer.from(bytes.buffer, bytes.byteOffset + 257, 5).toString("latin1") === "ustar";
+  if (bytes.length < 3 * BLOCK || bytes.length % BLOCK !== 0) return false;
+  if (Buffer.from(bytes.buffer, bytes.byteOffset + 257, 5).toString("latin1") !== "ustar") return false;
+  return bytes.subarray(bytes.length - 2 * BLOCK).every((b) => b === 0);
 }
 
-/**
- * The cached dump as an uncompressed tar, or undefined if there is none. A
- * file that is plainly not a dump (torn, truncated, not a tar) is removed.
- */
+/** The cached dump (a tar), or undefined if there is none; a file that is plainly not one is removed. */
 export function readCachedDump(): Uint8Array | undefined {
   const file = cachedDumpPath();
-  if (!existsSync(file)) return undefined;
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  try {
-    if (format() === "gzip") {
-      if (bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) throw new Error("not gzip");
-      bytes = gunzipSync(bytes);
-    }
-    if (!isTar(bytes)) throw new Error("not a tar");
-    return bytes;
-  } catch {
-    discardCachedDump();
-    return undefined;
-  }
+  if (isTar(bytes)) return bytes;
+  discardCachedDump();
+  return undefined;
 }
 
-/** Stores a dump (an uncompressed tar) atomically: a temporary file in the same folder, then a rename. */
+/** Stores a dump atomically: a temporary file in the same folder, then a rename. */
 export function writeCachedDump(tar: Uint8Array): void {
   const file = cachedDumpPath();
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      writeFileSync(temp, format() === "gzip" ? Buffer.from(gzipOf(tar)) : tar);
-      renameSync(temp, file);
-    } finally {
-      rmSync(temp, { force: true });
-    }
+    writeFileSync(temp, tar);
+    renameSync(temp, file);
+    rmSync(`${file}.gz`, { force: true }); // the gzip dump earlier versions kept
   } catch {
     // A cache that cannot be written only costs speed.
+  } finally {
+    rmSync(temp, { force: true });
   }
-}
-
-function gzipOf(bytes: Uint8Array): Uint8Array {
-  // Loaded lazily: only the gzip format (kept for the benchmark) needs it.
-  const { gzipSync } = localRequire("node:zlib") as typeof import("node:zlib");
-  return gzipSync(bytes, { level: 6 });
 }
 
 /** Removes a cached dump that failed to load, so the next engine rebuilds it. */
@@ -119,10 +99,97 @@ export function discardCachedDump(): void {
 }
 
 /**
+ * Builds and stores the dump: initdb into a fresh folder of its own under the
+ * cache folder (so that processes building at once do not meet), a clean
+ * shutdown, then a tar of the folder. Returns the tar, or undefined if it
+ * could not be built (the caller then starts PGlite the slow way).
+ */
+export async function buildCachedDump(): Promise<Uint8Array | undefined> {
+  let folder: string | undefined;
+  try {
+    mkdirSync(cacheFolder(), { recursive: true });
+    removeAbandonedBuilds();
+    folder = mkdtempSync(path.join(cacheFolder(), BUILD_PREFIX));
+    const db = await PGlite.create({ dataDir: folder });
+    await db.close();
+    const tar = tarFolder(folder);
+    writeCachedDump(tar);
+    return tar;
+  } catch {
+    return undefined;
+  } finally {
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const BUILD_PREFIX = "initdb-";
+/** A build folder older than this was left by a process that died mid-build. */
+const ABANDONED_MS = 60 * 60 * 1000;
+
+function removeAbandonedBuilds(): void {
+  for (const name of readdirSync(cacheFolder())) {
+    const full = path.join(cacheFolder(), name);
+    try {
+      if (name.startsWith(BUILD_PREFIX) && Date.now() - statSync(full).mtimeMs > ABANDONED_MS) rmSync(full, { recursive: true, force: true });
+    } catch {
+      // Another process may be removing it too.
+    }
+  }
+}
+
+/**
+ * A ustar archive of a data folder, entries named `/relative/path` as in
+ * PGlite's own dumps, which is what `loadDataDir` reads back: folders and
+ * regular files only.
+ */
+function tarFolder(root: string): Uint8Array {
+  const parts: Buffer[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      const entry = `/${path.relative(root, full).split(path.sep).join("/")}`;
+      const stat = statSync(full);
+      if (stat.isDirectory()) {
+        parts.push(tarHeader(entry, 0, "5", stat.mtimeMs));
+        walk(full);
+      } else if (stat.isFile()) {
+        const data = readFileSync(full);
+        parts.push(tarHeader(entry, data.length, "0", stat.mtimeMs), data);
+        if (data.length % BLOCK !== 0) parts.push(Buffer.alloc(BLOCK - (data.length % BLOCK)));
+      }
+    }
+  };
+  walk(root);
+  parts.push(Buffer.alloc(2 * BLOCK));
+  return Buffer.concat(parts);
+}
+
+function tarHeader(name: string, size: number, type: "0" | "5", mtimeMs: number): Buffer {
+  const header = Buffer.alloc(BLOCK);
+  const octal = (value: number, width: number) => `${value.toString(8).padStart(width - 1, "0")}\0`;
+  // Names longer than the 100-byte field are split at a slash into ustar's 155-byte prefix.
+  const cut = Buffer.byteLength(name) > 100 ? name.lastIndexOf("/", 155) : -1;
+  header.write(cut > 0 ? name.slice(cut + 1) : name, 0, 100, "utf8");
+  header.write(octal(type === "5" ? 0o755 : 0o600, 8), 100, "latin1");
+  header.write(octal(0, 8), 108, "latin1");
+  header.write(octal(0, 8), 116, "latin1");
+  header.write(octal(size, 12), 124, "latin1");
+  header.write(octal(Math.floor(mtimeMs / 1000), 12), 136, "latin1");
+  header.write(" ".repeat(8), 148, "latin1");
+  header.write(type, 156, "latin1");
+  header.write("ustar\u000000", 257, "latin1");
+  if (cut > 0) header.write(name.slice(0, cut), 345, 155, "utf8");
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+  return header;
+}
+
+/**
  * A Blob over `bytes` whose `arrayBuffer()` hands them over without copying,
  * for `PGlite.create({ loadDataDir })`. PGlite reads the dump with
- * `arrayBuffer()`, and Node's own Blob copies 40 MB into native storage and
- * back out in small chunks, which took a large share of a start.
+ * `arrayBuffer()`; Node's own Blob copies 40 MB into native storage and back
+ * out in small chunks, which was a large share of a start.
  */
 export function dumpBlob(bytes: Uint8Array): Blob {
   return new BytesBlob(bytes);
@@ -143,6 +210,7 @@ class BytesBlob extends Blob {
     return new Uint8Array(this.#bytes).buffer;
   }
 
+  // The rest of Blob, for a reader that does not use arrayBuffer(): a copy, as a plain Blob would make.
   override stream(): ReturnType<Blob["stream"]> {
     return new Blob([this.#bytes]).stream();
   }

@@ -43,6 +43,7 @@ export function describeEachTarget(
       // Registered last so that it runs after the tests' own `after` hooks.
       after(async () => {
         await engine?.dispose();
+        engine = undefined; // so that the next target's tests do not keep this engine's memory alive
       });
     });
   }
