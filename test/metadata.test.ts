@@ -137,6 +137,18 @@ describe("MetaData definitions", () => {
     assert.equal(createTableSql(md, t), 'CREATE TABLE "pairs" (\n  "a" integer NOT NULL,\n  "b" text NOT NULL,\n  PRIMARY KEY ("a", "b")\n)');
   });
 
+  test("a primary key that references another table is a plain column: its values come from that table", () => {
+    const md = new MetaData();
+    const users = md.table("users", { id: integer().primaryKey() });
+    const profiles = md.table("profiles", { userId: integer().primaryKey().references(users.c.id), bio: text() });
+    assert.equal(
+      createTableSql(md, profiles),
+      'CREATE TABLE "profiles" (\n  "userId" integer PRIMARY KEY REFERENCES "users" ("id"),\n  "bio" text\n)',
+    );
+    assert.equal(profiles.columns.userId.spec.autoIncrement, false);
+    assert.match(createTableSql(md, users), /"id" serial PRIMARY KEY/);
+  });
+
   test("table.c gives references and columnNames keeps definition order", () => {
     const md = new MetaData();
     const t = md.table("t", { z: text(), a: integer().primaryKey() });

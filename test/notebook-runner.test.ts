@@ -247,6 +247,35 @@ describe("npm start", () => {
     assert.match(stdout, /DIFFERS test\/fixtures\/notebooks\/stale\.ipynb, cell 1 .*\n.*\[stdout\]\n +- old output\n +\+ current output/);
   });
 
+  test("--update refuses to write a cell that ran without error but wrote to stderr, and says which", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pglite-lab-noise-"));
+    const file = join(dir, "noise.ipynb");
+    const text = JSON.stringify({
+      cells: [
+        { cell_type: "code", execution_count: null, id: "quiet", metadata: {}, outputs: [], source: ['console.log("fine");'] },
+        { cell_type: "code", execution_count: null, id: "noisy", metadata: {}, outputs: [], source: ['console.error("kernel noise");'] },
+      ],
+      metadata: { kernelspec: { display_name: "TypeScript (pglite-lab)", language: "typescript", name: "pglite-lab" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+    await writeFile(file, text);
+    const lines: string[] = [];
+    const log = mock.method(console, "log", (...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    const error = mock.method(console, "error", (...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    try {
+      assert.equal(await main(["--update", file]), 1);
+      const printed = lines.join("\n");
+      assert.match(printed, /NOT UPDATED .*noise\.ipynb, cell 2 .*wrote to stderr/);
+      assert.match(printed, /kernel noise/);
+      assert.equal(await readFile(file, "utf8"), text, "the notebook was written anyway");
+    } finally {
+      log.mock.restore();
+      error.mock.restore();
+      await rm(dir, { recursive: true });
+    }
+  });
+
   test("with no notebooks it says so and succeeds", async () => {
     const empty = await mkdtemp(join(tmpdir(), "pglite-lab-empty-"));
     const log = mock.method(console, "log", () => undefined);

@@ -69,6 +69,26 @@ const typo: InsertRow<typeof emps> = { name: "x", deptId: 1, nmae: "typo" };
 expectType<Equal<InsertRow<typeof emps>["salary"], string | number | null | undefined>>();
 expectType<Equal<InsertRow<typeof emps>["hired"], Date | string | null | undefined>>();
 
+// Keys the database generates are exactly the ones its DDL makes serial: a lone
+// integer key, not a key that references another table, not a composite key.
+const profiles = md.table("type_profiles", { empId: integer().primaryKey().references(emps.c.id), bio: text() });
+const memberships = md.table("type_memberships", {
+  empId: integer().primaryKey().references(emps.c.id),
+  deptId: integer().primaryKey().references(depts.c.id),
+  since: timestamptz(),
+});
+const pairs = md.table("type_pairs", { a: integer().primaryKey(), b: integer().primaryKey() });
+const numbered = md.table("type_numbered", { n: integer().primaryKey().default(7), label: text() });
+expectType<Equal<InsertRow<typeof depts>["id"], number | undefined>>();
+expectType<Equal<InsertRow<typeof profiles>["empId"], number>>();
+expectType<Equal<InsertRow<typeof memberships>["empId"], number>>();
+expectType<Equal<InsertRow<typeof pairs>["a"], number>>();
+expectType<Equal<InsertRow<typeof numbered>["n"], number | undefined>>();
+// @ts-expect-error a key that references another table is not generated
+const noProfileKey: InsertRow<typeof profiles> = { bio: "x" };
+// @ts-expect-error no column of a composite key is generated
+const halfPair: InsertRow<typeof pairs> = { a: 1 };
+
 // Updates: every column optional.
 const update: UpdateRow<typeof emps> = { nickname: null };
 

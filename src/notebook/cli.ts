@@ -183,6 +183,17 @@ async function settle(
     return outcome("differs", `differs in ${details.length} cell${details.length === 1 ? "" : "s"}`, details);
   }
   if (options.update) {
+    // An ok cell's stderr is noise from the kernel, not a result: tslab under load once printed
+    // "Unexpected pending rebuildTimer" there, and committing it would make every later --check differ.
+    const noise = run.cells.flatMap((result) => {
+      const cell = run.notebook.cells[result.index];
+      if (result.status !== "ok" || cell?.cell_type !== "code" || cellTags(cell).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag))) return [];
+      const text = result.outputs.flatMap((o) => (o.output_type === "stream" && o.name === "stderr" ? [o.text] : [])).join("");
+      if (text === "") return [];
+      const where = `cell ${result.index + 1}${firstLine(run.notebook, result.index)}`;
+      return [`NOT UPDATED ${name}, ${where} ran without error but wrote to stderr (rerun it; tag the cell ignore-output if that is intended):\n${indent(text.trimEnd())}`];
+    });
+    if (noise.length > 0) return outcome("failed", `stderr in ${noise.length} cell${noise.length === 1 ? "" : "s"} (not updated)`, noise);
     const text = serializeNotebook(sanitizeNotebook(keepIgnoredOutputs(run.notebook, committed), sanitize));
     if (text === committedText) return outcome("ok", "ok (unchanged)", []);
     await writeFile(run.path, text);

@@ -123,7 +123,11 @@ export interface ColumnRef {
 export interface ColumnSpec {
   /** The SQL type as written in CREATE TABLE, such as `varchar(20)`. */
   readonly sqlType: string;
-  /** Whether `primaryKey()` on this type makes a generated (SERIAL-like) key. */
+  /**
+   * Whether the database can generate the column's values (SERIAL-like), which it does when the
+   * column is the table's only primary-key column: `integer()` and `bigint()`, unless `references()`
+   * made the column a foreign key, whose values come from the other table.
+   */
   readonly autoIncrement: boolean;
   /** Whether the column is (part of) the primary key. */
   readonly primaryKey: boolean;
@@ -150,17 +154,23 @@ export interface ColumnSpec {
  *
  * type FlagsOf<C> = C extends Column<any, any, infer F extends ColumnFlags> ? F : never;
  * const id = integer().primaryKey();
- * const flags: FlagsOf<typeof id> = { nullable: false, hasDefault: true, auto: true };
- * console.log(flags); // { nullable: false, hasDefault: true, auto: true }
+ * const flags: FlagsOf<typeof id> = { nullable: false, hasDefault: false, auto: true, key: true };
+ * console.log(flags); // { nullable: false, hasDefault: false, auto: true, key: true }
  * ```
  */
 export interface ColumnFlags {
   /** Whether the column may hold NULL: selected values include `null`. */
   readonly nullable: boolean;
-  /** Whether an insert may leave the column out: it has a default or a generated key. */
+  /** Whether the column has a default (`default()`), so that an insert may leave it out. */
   readonly hasDefault: boolean;
-  /** Whether `primaryKey()` makes the column a generated key (`integer()`, `bigint()`). */
+  /**
+   * Whether the database can generate the column's values (`integer()`, `bigint()`, not after
+   * `references()`). It does when the column is the table's only primary-key column: an insert
+   * may then leave it out. In a composite key every column must be given.
+   */
   readonly auto: boolean;
+  /** Whether the column is (part of) the primary key (`primaryKey()`). */
+  readonly key: boolean;
 }
 
 /**
@@ -171,7 +181,8 @@ export interface ColumnFlags {
  *
  * @property nullable - `true`: a fresh column may hold NULL.
  * @property hasDefault - `false`: a fresh column has no default.
- * @property auto - Whether `primaryKey()` makes a generated key.
+ * @property auto - Whether the database can generate the column's values as a key.
+ * @property key - `false`: a fresh column is not part of the primary key.
  *
  * @example
  * ```ts
@@ -181,7 +192,7 @@ export interface ColumnFlags {
  * console.log(name.spec.notNull, name.spec.default); // false undefined
  * ```
  */
-export type FreshFlags<Auto extends boolean> = { nullable: true; hasDefault: false; auto: Auto };
+export type FreshFlags<Auto extends boolean> = { nullable: true; hasDefault: false; auto: Auto; key: false };
 
 /**
  * A column definition. TypeScript reads row types off its type parameters: the
@@ -212,16 +223,18 @@ export class Column<S, I, F extends ColumnFlags> {
   }
 
   /**
-   * Makes the column the table's primary key (NOT NULL). On `integer()` and
-   * `bigint()` the database generates the key, like SERIAL, so inserts may
-   * leave it out.
+   * Makes the column the table's primary key (NOT NULL), or part of it when
+   * several columns call it. On `integer()` and `bigint()` that are the only
+   * key column, the database generates the key, like SERIAL, so inserts may
+   * leave it out; not when the column `references()` another table, and not
+   * in a composite key.
    */
-  primaryKey(): Column<S, I, { nullable: false; hasDefault: F["hasDefault"] extends true ? true : F["auto"]; auto: F["auto"] }> {
+  primaryKey(): Column<S, I, { nullable: false; hasDefault: F["hasDefault"]; auto: F["auto"]; key: true }> {
     return new Column({ ...this.spec, primaryKey: true, notNull: true });
   }
 
   /** Refuses NULL. Inserts must then give a value, unless the column has a default. */
-  notNull(): Column<S, I, { nullable: false; hasDefault: F["hasDefault"]; auto: F["auto"] }> {
+  notNull(): Column<S, I, { nullable: false; hasDefault: F["hasDefault"]; auto: F["auto"]; key: F["key"] }> {
     return new Column({ ...this.spec, notNull: true });
   }
 
@@ -234,19 +247,23 @@ export class Column<S, I, F extends ColumnFlags> {
    * Sets the value used when an insert leaves the column out: a value (written
    * into the DDL as a literal) or an SQL expression built with `sql`.
    */
-  default(value: I | RawBuilder<unknown>): Column<S, I, { nullable: F["nullable"]; hasDefault: true; auto: F["auto"] }> {
+  default(value: I | RawBuilder<unknown>): Column<S, I, { nullable: F["nullable"]; hasDefault: true; auto: F["auto"]; key: F["key"] }> {
     return new Column({ ...this.spec, default: { value } });
   }
 
-  /** Adds a foreign key to another table's column: `other.c.id` or `"other.id"`. */
-  references(target: ReferenceTarget, options: ReferenceOptions = {}): Column<S, I, F> {
+  /**
+   * Adds a foreign key to another table's column: `other.c.id` or `"other.id"`.
+   * Its values come from that table, so the database never generates them,
+   * even on a primary key.
+   */
+  references(target: ReferenceTarget, options: ReferenceOptions = {}): Column<S, I, { nullable: F["nullable"]; hasDefault: F["hasDefault"]; auto: false; key: F["key"] }> {
     if (typeof target === "string" && !/^[^.]+\.[^.]+$/.test(target)) {
       throw new ArgumentError(`Reference target "${target}" is not of the form "table.column".`);
     }
     if (typeof target !== "string" && (typeof target?.table !== "string" || typeof target.column !== "string")) {
       throw new ArgumentError("A reference target must be a column such as `other.c.id` or a string \"table.column\".");
     }
-    return new Column({ ...this.spec, references: { target, options } });
+    return new Column({ ...this.spec, autoIncrement: false, references: { target, options } });
   }
 }
 

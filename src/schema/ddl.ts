@@ -46,7 +46,9 @@ export function createTableSql(md: MetaData, table: AnyTable): string {
   const lines: string[] = [];
   for (const [name, definition] of Object.entries(table.columns as Columns)) {
     const spec = definition.spec;
-    const generated = primaryKey.length === 1 && spec.primaryKey && spec.autoIncrement && !spec.default;
+    // Only a lone key column is generated (the same rule as the insert types): not part of a
+    // composite key, not a foreign key (autoIncrement is false then), not one with a default.
+    const generated = primaryKey.length === 1 && spec.primaryKey && spec.autoIncrement && !spec.default && !spec.references;
     let type = spec.sqlType;
     if (generated) type = spec.sqlType === "bigint" ? "bigserial" : "serial";
     const parts = [quoteIdent(name), type];

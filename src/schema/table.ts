@@ -40,11 +40,20 @@ import { Insert } from "./insert.js";
 export type Columns = Record<string, AnyColumn>;
 
 type SelectTypeOf<C> = C extends Column<infer S, any, infer F> ? (F["nullable"] extends true ? S | null : S) : never;
-type InsertTypeOf<C> =
+/** The names of the primary-key columns. */
+type KeyNames<C> = { [K in keyof C]: C[K] extends Column<any, any, infer F> ? (F["key"] extends true ? K : never) : never }[keyof C];
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : false;
+/** Whether the table's primary key is one column: only then does the database generate it. */
+type SingleKey<C> = [KeyNames<C>] extends [never] ? false : IsUnion<KeyNames<C>> extends true ? false : true;
+/** What an insert may leave out: a nullable column, one with a default, or the table's only key column when the database generates it. */
+type Optional<F extends { nullable: boolean; hasDefault: boolean; auto: boolean; key: boolean }, Single extends boolean> =
+  F["nullable"] extends true ? true
+  : F["hasDefault"] extends true ? true
+  : [F["auto"], F["key"], Single] extends [true, true, true] ? true
+  : false;
+type InsertTypeOf<C, Single extends boolean> =
   C extends Column<any, infer I, infer F>
-    ?
-        | (F["nullable"] extends true ? I | null : I)
-        | (F["nullable"] extends true ? undefined : F["hasDefault"] extends true ? undefined : never)
+    ? (F["nullable"] extends true ? I | null : I) | (Optional<F, Single> extends true ? undefined : never)
     : never;
 type UpdateTypeOf<C> = C extends Column<any, infer I, infer F> ? (F["nullable"] extends true ? I | null : I) : never;
 
@@ -74,7 +83,11 @@ type UpdateTypeOf<C> = C extends Column<any, infer I, infer F> ? (F["nullable"] 
  * ```
  */
 export type TableType<T extends TableShape> = {
-  [K in keyof T["columns"]]: ColumnType<SelectTypeOf<T["columns"][K]>, InsertTypeOf<T["columns"][K]>, UpdateTypeOf<T["columns"][K]>>;
+  [K in keyof T["columns"]]: ColumnType<
+    SelectTypeOf<T["columns"][K]>,
+    InsertTypeOf<T["columns"][K], SingleKey<T["columns"]>>,
+    UpdateTypeOf<T["columns"][K]>
+  >;
 };
 
 /**
