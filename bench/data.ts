@@ -56,3 +56,21 @@ export class RowSink {
     if (!(this.#sum > 0)) throw new Error("the streamed rows had no ids");
   }
 }
+
+/**
+ * The stream written by hand, as a driver's docs would have it: DECLARE a
+ * cursor, then FETCH `batch` rows at a time until a batch comes back short.
+ * `query` must run inside a transaction the caller opens and ends.
+ */
+export async function fetchLoop(
+  query: (sql: string) => Promise<{ rows: { id?: unknown; name?: unknown }[] }>,
+  batch: number,
+  sink: RowSink,
+): Promise<void> {
+  await query("DECLARE emps_cursor NO SCROLL CURSOR FOR SELECT * FROM emps");
+  for (;;) {
+    const { rows } = await query(`FETCH FORWARD ${batch} FROM emps_cursor`);
+    for (const row of rows) sink.take(row);
+    if (rows.length < batch) break;
+  }
+}

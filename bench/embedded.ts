@@ -11,7 +11,7 @@ import { Kysely, sql } from "kysely";
 import { KyselyPGlite } from "kysely-pglite";
 import { createEngine, type Engine } from "../src/index.js";
 import { readCachedDump } from "../src/drivers/data-dir-cache.js";
-import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, makeRows } from "./data.js";
+import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, fetchLoop, makeRows } from "./data.js";
 import { afterWarmups, startClock } from "./memory.js";
 import { emps, md, type BenchDatabase } from "./schema.js";
 import type { Measure, Task } from "./task.js";
@@ -201,12 +201,7 @@ async function rawCursor(db: PGlite, task: Task): Promise<Measure> {
   const sink = new RowSink();
   const clock = startClock();
   await db.transaction(async (tx) => {
-    await tx.query("DECLARE emps_cursor NO SCROLL CURSOR FOR SELECT * FROM emps");
-    for (;;) {
-      const { rows } = await tx.query<{ id: number; name: string }>(`FETCH FORWARD ${batch} FROM emps_cursor`);
-      for (const row of rows) sink.take(row);
-      if (rows.length < batch) break;
-    }
+    await fetchLoop((sql) => tx.query<{ id: number; name: string }>(sql), batch, sink);
     await tx.query("CLOSE emps_cursor");
   });
   const time = clock();

@@ -8,7 +8,7 @@ import pg from "pg";
 import Cursor from "pg-cursor";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createEngine } from "../src/index.js";
-import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, makeRows } from "./data.js";
+import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, fetchLoop, makeRows } from "./data.js";
 import { afterWarmups, startClock } from "./memory.js";
 import { emps, type BenchDatabase } from "./schema.js";
 import type { Measure, Task } from "./task.js";
@@ -197,12 +197,7 @@ async function rawFetch(client: pg.Client, task: Task): Promise<Measure> {
   const sink = new RowSink();
   const clock = startClock();
   await client.query("BEGIN");
-  await client.query("DECLARE emps_cursor NO SCROLL CURSOR FOR SELECT * FROM emps");
-  for (;;) {
-    const { rows } = await client.query<{ id: number; name: string }>(`FETCH FORWARD ${batch} FROM emps_cursor`);
-    for (const row of rows) sink.take(row);
-    if (rows.length < batch) break;
-  }
+  await fetchLoop((sql) => client.query<{ id: number; name: string }>(sql), batch, sink);
   await client.query("COMMIT");
   const time = clock();
   const rssGrowthMb = sink.stop();

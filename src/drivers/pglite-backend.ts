@@ -63,13 +63,16 @@ class PgliteSession implements Session {
   }
 }
 
+/** The file in a data folder that says which process holds it. */
+const LOCK_FILE = ".pglite-lab.lock";
+
 /** Holds a data folder for this process, so a second engine (here or in another process) is refused instead of corrupting it. */
 class FolderLock {
   readonly #file: string;
   #held = false;
 
   constructor(folder: string) {
-    this.#file = path.join(folder, ".pglite-lab.lock");
+    this.#file = path.join(folder, LOCK_FILE);
   }
 
   take(display: string): void {
@@ -143,7 +146,7 @@ async function startPglite(dataDir: string | undefined): Promise<PGlite> {
       // Clear what the failed load left, but keep this process's lock on the folder.
       if (dataDir && existsSync(dataDir)) {
         for (const entry of readdirSync(dataDir)) {
-          if (entry !== ".pglite-lab.lock") rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+          if (entry !== LOCK_FILE) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
         }
       }
     }
@@ -152,7 +155,7 @@ async function startPglite(dataDir: string | undefined): Promise<PGlite> {
 }
 
 function isEmptyFolder(folder: string): boolean {
-  return !existsSync(folder) || readdirSync(folder).filter((f) => f !== ".pglite-lab.lock").length === 0;
+  return !existsSync(folder) || readdirSync(folder).filter((f) => f !== LOCK_FILE).length === 0;
 }
 
 /** The embedded backend: every scope and statement takes turns on one PGlite session. */

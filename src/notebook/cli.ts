@@ -34,6 +34,11 @@ Cells tagged "raises-exception" must raise; cells tagged "ignore-output"
 /** Tags of cells whose outputs `--check` ignores and `--update` leaves alone. */
 export const IGNORE_OUTPUT_TAGS = ["ignore-output", "nbval-ignore-output"];
 
+/** Whether `--check` ignores the cell's outputs and `--update` leaves them alone. */
+function ignoresOutput(cell: Parameters<typeof cellTags>[0]): boolean {
+  return cellTags(cell).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag));
+}
+
 interface Outcome {
   name: string;
   /** ok, updated, differs or failed. */
@@ -173,7 +178,7 @@ async function settle(
   if (options.check) {
     const details = run.cells.flatMap((result) => {
       const before = committed.cells[result.index];
-      if (before?.cell_type !== "code" || cellTags(before).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag))) return [];
+      if (before?.cell_type !== "code" || ignoresOutput(before)) return [];
       const diff = compareOutputs(before.outputs, result.outputs, sanitize);
       if (diff === "") return [];
       const where = `cell ${result.index + 1}${firstLine(committed, result.index)}`;
@@ -187,7 +192,7 @@ async function settle(
     // "Unexpected pending rebuildTimer" there, and committing it would make every later --check differ.
     const noise = run.cells.flatMap((result) => {
       const cell = run.notebook.cells[result.index];
-      if (result.status !== "ok" || cell?.cell_type !== "code" || cellTags(cell).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag))) return [];
+      if (result.status !== "ok" || cell?.cell_type !== "code" || ignoresOutput(cell)) return [];
       const text = result.outputs.flatMap((o) => (o.output_type === "stream" && o.name === "stderr" ? [o.text] : [])).join("");
       if (text === "") return [];
       const where = `cell ${result.index + 1}${firstLine(run.notebook, result.index)}`;
@@ -206,7 +211,7 @@ function keepIgnoredOutputs(fresh: Notebook, committed: Notebook): Notebook {
   const cells = fresh.cells.map((cell, index) => {
     const before = committed.cells[index];
     if (cell.cell_type !== "code" || before?.cell_type !== "code") return cell;
-    return cellTags(cell).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag)) ? { ...cell, outputs: before.outputs } : cell;
+    return ignoresOutput(cell) ? { ...cell, outputs: before.outputs } : cell;
   });
   return { ...fresh, cells };
 }
