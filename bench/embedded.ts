@@ -10,7 +10,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, sql } from "kysely";
 import { KyselyPGlite } from "kysely-pglite";
 import { createEngine, type Engine } from "../src/index.js";
-import { readCachedDump } from "../src/drivers/data-dir-cache.js";
+import { readCachedDump } from "../src/backends/data-dir-cache.js";
 import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, fetchLoop, makeRows } from "./data.js";
 import { afterWarmups, startClock } from "./memory.js";
 import { emps, md, type BenchDatabase } from "./schema.js";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pgliteVersion } from "../src/drivers/data-dir-cache.js";
+import { pgliteVersion } from "../src/backends/data-dir-cache.js";
 import { REPO_ROOT } from "./runner.js";
 
 function packageVersion(name: string): string {

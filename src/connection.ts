@@ -6,12 +6,12 @@
 import { Kysely, type Compilable, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type RawBuilder } from "kysely";
 import { ArgumentError, ConnectionError, ScopeError, statementError } from "./errors.js";
 import type { Echo } from "./echo.js";
-import { postgresDialect } from "./internal/postgres-dialect-parts.js";
+import { postgresDialect } from "./kysely/postgres-dialect.js";
 import { Result } from "./result.js";
 import { RowStream } from "./internal/row-stream.js";
 import { isInsert, planInsert, validateRows, type Insert, type InsertBudget } from "./schema/insert.js";
 import type { AnyTable, InsertRow } from "./schema/table.js";
-import type { RawResult, Session } from "./drivers/session.js";
+import type { RawResult, Session } from "./backends/backend.js";
 
 /**
  * Options of {@link Connection.stream}.

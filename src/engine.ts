@@ -9,10 +9,10 @@ import type { PGlite } from "@electric-sql/pglite";
 import { Connection, type ScopeControl } from "./connection.js";
 import { Echo, type EchoLogger } from "./echo.js";
 import { ArgumentError, EngineDisposedError, ScopeError, statementError } from "./errors.js";
-import { postgresDialect } from "./internal/postgres-dialect-parts.js";
+import { postgresDialect } from "./kysely/postgres-dialect.js";
 import { parseEngineUrl } from "./url.js";
-import { PgliteBackend } from "./drivers/pglite-backend.js";
-import type { Backend, Session } from "./drivers/session.js";
+import { PgliteBackend } from "./backends/pglite-backend.js";
+import type { Backend, Session } from "./backends/backend.js";
 import type { InsertBudget } from "./schema/insert.js";
 
 /**
@@ -117,7 +117,7 @@ export async function createEngine<DB = any>(first?: string | EngineOptions, sec
   if (target.dialect === "pglite") {
     backend = await PgliteBackend.open(target.location, target.display);
   } else {
-    const { PostgresBackend } = await import("./drivers/postgres-backend.js");
+    const { PostgresBackend } = await import("./backends/postgres-backend.js");
     backend = await PostgresBackend.open(target.connectionString, target.display, {
       poolSize: options.poolSize ?? 10,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,

@@ -1,6 +1,11 @@
+/**
+ * Engine URLs: which database a URL names, and how it is shown in messages.
+ *
+ * @module
+ */
 import path from "node:path";
 import { ArgumentError } from "./errors.js";
-import type { PgliteLocation } from "./drivers/pglite-backend.js";
+import type { PgliteLocation } from "./backends/pglite-backend.js";
 
 /** Where an engine URL points. */
 export type EngineTarget =

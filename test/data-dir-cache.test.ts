@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createEngine } from "../src/index.js";
-import { cachedDumpPath, pgliteVersion } from "../src/drivers/data-dir-cache.js";
+import { cachedDumpPath, pgliteVersion } from "../src/backends/data-dir-cache.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const folders: string[] = [];

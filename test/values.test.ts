@@ -1,4 +1,4 @@
-// How PostgreSQL values come back and go in (src/drivers/value-parsers.ts):
+// How PostgreSQL values come back and go in (src/backends/value-parsers.ts):
 // the same assertions on every target, then the same queries side by side on
 // both engines when DATABASE_URL is set.
 import assert from "node:assert/strict";

@@ -1,4 +1,9 @@
 /**
+ * `FifoLock`: the embedded engine's turn-taking.
+ *
+ * @module
+ */
+/**
  * A fair lock: holders are served strictly in the order they asked.
  *
  * The embedded engine has one PostgreSQL session, so every scope takes this

@@ -1,3 +1,8 @@
+/**
+ * `localRequire`: a `require` that works in the CommonJS build and under tsx alike.
+ *
+ * @module
+ */
 import { createRequire } from "node:module";
 import path from "node:path";
 

@@ -1,3 +1,8 @@
+/**
+ * Quoting identifiers and literals, for the few places SQL is written as text.
+ *
+ * @module
+ */
 /** Quotes an SQL identifier: always, so that any name (mixed case, keywords, spaces) is taken as written. */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

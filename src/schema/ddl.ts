@@ -1,3 +1,8 @@
+/**
+ * CREATE and DROP statements for tables, and the foreign-key checks behind them.
+ *
+ * @module
+ */
 import { SchemaError } from "../errors.js";
 import { quoteIdent, sqlLiteral } from "../internal/quote.js";
 import type { ColumnRef, ReferenceTarget } from "./column.js";

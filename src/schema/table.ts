@@ -16,7 +16,7 @@ import type {
   UpdateQueryBuilder,
   UpdateResult,
 } from "kysely";
-import { unboundBuilder } from "../internal/postgres-dialect-parts.js";
+import { unboundBuilder } from "../kysely/unbound-driver.js";
 import type { AnyColumn, Column, ColumnRef } from "./column.js";
 import { Insert } from "./insert.js";
 

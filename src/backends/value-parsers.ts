@@ -34,6 +34,8 @@
  * both read it as local time by default, which shifts it by the offset).
  *
  * @module
+ *
+ * @module
  */
 import type { ParserOptions } from "@electric-sql/pglite";
 

@@ -1,5 +1,7 @@
 /**
  * The embedded backend: one PGlite database in this process, one scope at a time.
+ *
+ * @module
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
@@ -7,7 +9,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { ConnectionError } from "../errors.js";
 import { FifoLock } from "../internal/fifo-lock.js";
 import { buildCachedDump, discardCachedDump, dumpBlob, readCachedDump } from "./data-dir-cache.js";
-import type { Backend, RawResult, Session } from "./session.js";
+import type { Backend, RawResult, Session } from "./backend.js";
 import { pgliteParsers } from "./value-parsers.js";
 
 /** Where an embedded database keeps its data. */

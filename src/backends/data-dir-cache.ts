@@ -16,6 +16,8 @@
  *   folder, close, tar), not from `dumpDataDir()` of a running one: a running
  *   database's dump starts with crash recovery and an end-of-recovery
  *   checkpoint, and without the relation-cache files recovery removes.
+ *
+ * @module
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";

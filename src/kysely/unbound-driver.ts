@@ -1,23 +1,11 @@
-import {
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-} from "kysely";
+/**
+ * `UnboundDriver` and the connectionless query builder behind `table.select()`.
+ *
+ * @module
+ */
+import { Kysely, type DatabaseConnection, type Driver } from "kysely";
 import { ArgumentError } from "../errors.js";
-
-/** A Kysely dialect for PostgreSQL with the driver supplied by the caller. */
-export function postgresDialect(createDriver: () => Driver): Dialect {
-  return {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver,
-    createIntrospector: (db: Kysely<any>) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  };
-}
+import { postgresDialect } from "./postgres-dialect.js";
 
 /**
  * Statements such as `emps.select()` are built before any connection exists,

@@ -14,7 +14,7 @@
 import pg from "pg";
 import { ArgumentError, ConnectionError } from "../errors.js";
 import { needsParameterTypes, nodePostgresTypes, toServerParameter } from "./value-parsers.js";
-import type { Backend, RawResult, Session } from "./session.js";
+import type { Backend, RawResult, Session } from "./backend.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {

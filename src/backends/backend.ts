@@ -1,3 +1,8 @@
+/**
+ * The contract between the engine and its databases: a `Backend` hands out `Session`s, one per scope.
+ *
+ * @module
+ */
 /** What a statement returned, as a driver reports it. */
 export interface RawResult {
   readonly rows: Record<string, unknown>[];
