@@ -1,5 +1,6 @@
 // The whole suite: a type check of the project (type tests included), then
-// every test/**/*.test.ts through Node's built-in runner with tsx.
+// every *.test.ts under test/ (the library) and tools/*/test/ (the tools beside
+// it) through Node's built-in runner with tsx.
 // Extra arguments are passed to the runner, e.g. `npm test -- --test-name-pattern=stream`;
 // file arguments replace the default set.
 import { spawnSync } from "node:child_process";
@@ -15,7 +16,7 @@ const flags = args.filter((a) => a.startsWith("-"));
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return name === "fixtures" ? [] : find(full);
+    if (statSync(full).isDirectory()) return name === "fixtures" || name === "node_modules" ? [] : find(full);
     return name.endsWith(".test.ts") ? [full] : [];
   });
 }
@@ -28,7 +29,7 @@ if (files.length === 0) {
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 
-const tests = files.length > 0 ? files : find("test").sort();
+const tests = files.length > 0 ? files : [...find("test"), ...find("tools")].sort();
 const run = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-reporter=spec", ...flags, ...tests],

@@ -1,5 +1,5 @@
 // Every ```ts block under an @example tag of an exported symbol (see
-// scripts/docs/public-api.ts) runs as written: it is saved as a .mts file in
+// tools/docs-site/src/public-api.ts) runs as written: it is saved as a .mts file in
 // test-artifacts/examples/ — inside the repository, so that `from "pglite-lab"`
 // resolves through node_modules/pglite-lab to the built dist/ (`npm test` builds
 // it first) — and run with Node, its types stripped by TypeScript's transpiler
@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
-import { readPublicApi, REPO_ROOT, type DocExample } from "../scripts/docs/public-api.js";
+import { readPublicApi, REPO_ROOT, type DocExample } from "../tools/docs-site/src/public-api.js";
 
 // One folder per run: test runs at the same time in this tree must not delete each other's files.
 const OUT = path.join(REPO_ROOT, "test-artifacts", "examples", String(process.pid));

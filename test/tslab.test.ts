@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { KernelClient, type ExecuteResult } from "../src/notebook/kernel-client.js";
+import { KernelClient, type ExecuteResult } from "../tools/notebook-runner/src/kernel-client.js";
 
 const notebooks = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "notebooks");
 

@@ -1,0 +1,85 @@
+/**
+ * A small static file server for the built site (`docs/site/`), used by
+ * `npm run docs:serve` and by the browser test. GET and HEAD only, files
+ * inside the root only, `index.html` for folders.
+ *
+ * @module
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".json": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+};
+
+/** A running server: its base URL (`http://127.0.0.1:PORT/`) and how to stop it. */
+export interface StaticServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Serves `root` on 127.0.0.1; port 0 picks a free one. */
+export async function serveStatic(root: string, port = 0): Promise<StaticServer> {
+  const base = path.resolve(root);
+  const server = createServer(async (req, res) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { Allow: "GET, HEAD" }).end();
+      return;
+    }
+    let file: string;
+    try {
+      const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
+      file = path.resolve(base, `.${pathname}`);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (file !== base && !file.startsWith(base + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      let info = await stat(file);
+      if (info.isDirectory()) {
+        file = path.join(file, "index.html");
+        info = await stat(file);
+      }
+      res.writeHead(200, {
+        "Content-Type": TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
+        "Content-Length": info.size,
+        "Cache-Control": "no-cache",
+      });
+      if (req.method === "HEAD") res.end();
+      else createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not found\n");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,248 @@
+// The documentation site, end to end: `npm run docs` builds it from the current
+// sources with zero typedoc warnings (the build runs here, every time, into a
+// folder of this run's own, so the test works in a fresh clone and never checks
+// a stale site), then Debian's
+// Chromium, driven by playwright-core, reads it from a local HTTP server:
+// landing page, guide pages with their result tables, an API page with its
+// example, search, console errors, and every same-origin link.
+// Without /usr/bin/chromium the browser checks are skipped (the build still runs).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { REPO_ROOT } from "../src/public-api.js";
+import { serveStatic, type StaticServer } from "../src/static-server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+// The test's own build of the site (what `npm run docs` writes to docs/site/, with
+// typedoc's --out pointed here), so that test runs at the same time, or a running
+// `npm run docs:serve`, do not pull pages from under each other.
+const SITE = path.join(REPO_ROOT, "test-artifacts", `docs-site-${process.pid}`);
+const ARTIFACTS = path.join(REPO_ROOT, "test-artifacts");
+// Where the build writes one Markdown page per notebook (see tools/docs-site/src/render-notebooks.ts).
+const GUIDES_SRC = path.join(REPO_ROOT, "docs", "site-src", "guides");
+
+/** Runs `npm run docs` (without npm's own output) and collects what it prints. */
+function buildSite(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const build = path.join(REPO_ROOT, "tools", "docs-site", "src", "build.ts");
+    const child = spawn(process.execPath, ["--import", "tsx", build, "--out", SITE], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_OPTIONS: "", FORCE_COLOR: "0", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d));
+    child.stderr.on("data", (d: Buffer) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("docs site", () => {
+  let built = false;
+  /** The notebooks the build rendered, as `NN-topic.ipynb`, in name order. */
+  let notebooks: string[] = [];
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  /** Console errors and uncaught page errors, with the page they came from. */
+  const errors: string[] = [];
+
+  /** A new tab that records console errors, page errors and failed requests. */
+  async function newPage(): Promise<Page> {
+    assert.ok(browser);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(`${page.url()}: console.error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
+    page.on("response", (response) => {
+      if (response.status() >= 400) errors.push(`${page.url()}: ${response.url()} answered ${response.status()}`);
+    });
+    page.on("requestfailed", (request) => {
+      // Moving on to the next page cancels what is still loading (the favicon, say): not a fault of the site.
+      const reason = request.failure()?.errorText ?? "failed";
+      if (reason !== "net::ERR_ABORTED") errors.push(`${page.url()}: ${request.url()} failed: ${reason}`);
+    });
+    return page;
+  }
+
+  async function open(url: string, page?: Page): Promise<Page> {
+    const tab = page ?? (await newPage());
+    const response = await tab.goto(url, { waitUntil: "load" });
+    assert.equal(response?.status(), 200, `${url} answered ${response?.status()}`);
+    return tab;
+  }
+
+  /** Skips a browser check when there is no site or no browser; returns whether to go on. */
+  function ready(t: { skip(message: string): void }): boolean {
+    if (!built) {
+      t.skip("the site did not build (see the first test)");
+      return false;
+    }
+    if (!browser) {
+      t.skip("chromium not installed: apt-get install chromium");
+      return false;
+    }
+    return true;
+  }
+
+  before(() => mkdirSync(ARTIFACTS, { recursive: true }));
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(SITE, { recursive: true, force: true });
+  });
+
+  test("npm run docs builds the site with zero warnings", { timeout: 600_000 }, async (t) => {
+    const { code, output } = await buildSite();
+    assert.equal(code, 0, `npm run docs failed:\n${output}`);
+    const warnings = output.split("\n").filter((line) => /\[warning\]|\[error\]/.test(line));
+    assert.deepEqual(warnings, [], `typedoc reported:\n${warnings.join("\n")}`);
+    assert.ok(existsSync(path.join(SITE, "index.html")), `${path.relative(REPO_ROOT, SITE)}/index.html was not written`);
+    built = true;
+    notebooks = existsSync(GUIDES_SRC)
+      ? readdirSync(GUIDES_SRC)
+          .filter((f) => f.endsWith(".md"))
+          .map((f) => f.replace(/\.md$/, ".ipynb"))
+          .sort()
+      : [];
+    t.diagnostic(`${notebooks.length} notebooks rendered as guides`);
+    server = await serveStatic(SITE);
+    if (existsSync(CHROMIUM)) {
+      const { chromium } = await import("playwright-core");
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
+    }
+  });
+
+  test("the landing page shows the title and the quickstart", { timeout: 60_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const page = await open(server.url);
+    assert.match(await page.title(), /pglite-lab/);
+    await page.locator("h1", { hasText: "pglite-lab" }).first().waitFor({ state: "visible" });
+    const quickstart = page.locator("pre", { hasText: "const engine = await createEngine({ echo: true });" });
+    await quickstart.first().waitFor({ state: "visible" });
+    assert.match(await quickstart.first().innerText(), /for await \(const row of conn\.stream\(emps\.select\(\)\)\) console\.log\(row\);/);
+    for (const command of ["npm start", "npm run lab", "npm run grade"]) {
+      assert.ok(await page.getByText(command, { exact: false }).first().isVisible(), `the landing page should mention ${command}`);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, "docs-landing.png"), fullPage: true });
+    await page.close();
+  });
+
+  test("the guides are listed in reading order and one shows a result table", { timeout: 120_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const index = await open(new URL("documents/Guides.html", server.url).href);
+    if (notebooks.length === 0) {
+      assert.match(await index.locator(".col-content").innerText(), /No walkthrough notebooks yet/);
+      await index.close();
+      t.skip("no notebooks in notebooks/ yet: the Guides page says so; no guide page to check");
+      return;
+    }
+    const links = await index.locator(".col-content ol li a").evaluateAll((as) => as.map((a) => String(Reflect.get(a, "href"))));
+    assert.equal(links.length, notebooks.length, "one guide per notebook");
+    await index.close();
+    let tables = 0;
+    const order: string[] = [];
+    for (const link of links) {
+      const page = await open(link);
+      await page.locator(".col-content pre code").first().waitFor({ state: "visible" });
+      order.push((await page.locator(".nb-origin code").first().innerText()).replace(/^notebooks\//, ""));
+      tables += await page.locator(".col-content .nb-output table").count();
+      if (tables > 0 && !existsSync(path.join(ARTIFACTS, "docs-guide.png"))) {
+        await page.locator(".col-content .nb-output table").first().scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(ARTIFACTS, "docs-guide.png") });
+      }
+      await page.close();
+    }
+    assert.deepEqual(order, [...notebooks].sort(), "the guides should follow the notebooks' numbering");
+    assert.ok(tables > 0, "no guide shows an HTML result table from a notebook output");
+  });
+
+  test("the API page of createEngine shows its example and the guides that use it", { timeout: 60_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const landing = await open(server.url);
+    await landing.locator(".col-content a", { hasText: /^createEngine$/ }).first().click();
+    await landing.waitForLoadState("load");
+    assert.match(await landing.locator("h1").first().innerText(), /createEngine/);
+    assert.ok(await landing.locator("h4", { hasText: /^Example/ }).first().isVisible(), "no Example heading");
+    const example = landing.locator("pre", { hasText: 'import { createEngine } from "pglite-lab";' });
+    await example.first().waitFor({ state: "visible" });
+    assert.match(await example.first().innerText(), /console\.log\(n\); \/\/ 42/);
+    if (notebooks.length > 0) {
+      const usedIn = landing.locator(".pglite-lab-used-in a");
+      assert.ok((await usedIn.count()) > 0, "createEngine's page has no 'Used in guides' links");
+    }
+    await landing.close();
+  });
+
+  test("the search finds stream", { timeout: 60_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const page = await open(server.url);
+    await page.locator("#tsd-search-trigger").click();
+    await page.locator("#tsd-search-input").fill("stream");
+    const results = page.locator("#tsd-search-results li");
+    await results.first().waitFor({ state: "visible", timeout: 20_000 });
+    const texts = await results.allInnerTexts();
+    assert.ok(texts.some((text) => /\bstream\b/i.test(text)), `search results for "stream": ${texts.join(" | ")}`);
+    await page.close();
+  });
+
+  test("every same-origin link resolves and no page logs an error", { timeout: 300_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const origin = new URL(server.url).origin;
+    const pages = [server.url];
+    const seen = new Set(pages);
+    const broken: string[] = [];
+    const anchors: Array<{ from: string; to: string; id: string }> = [];
+    const ids = new Map<string, Set<string>>();
+    const page = await newPage();
+    for (let i = 0; i < pages.length; i++) {
+      const url = pages[i] as string;
+      await open(url, page);
+      // A string, so that this file needs no DOM types (the project compiles without "dom").
+      const found = (await page.evaluate(`({
+        ids: [...document.querySelectorAll("[id], a[name]")].map((e) => e.id || e.name),
+        links: [...document.querySelectorAll("a[href], link[href], script[src], img[src]")].map((e) => e.href || e.src),
+      })`)) as { ids: string[]; links: string[] };
+      ids.set(url, new Set(found.ids));
+      for (const link of found.links) {
+        const target = new URL(link);
+        if (target.origin !== origin) continue;
+        const hash = decodeURIComponent(target.hash.slice(1));
+        target.hash = "";
+        const href = target.href;
+        if (hash && href.endsWith(".html")) anchors.push({ from: url, to: href, id: hash });
+        if (seen.has(href)) continue;
+        seen.add(href);
+        const response = await fetch(href, { method: "HEAD" });
+        if (response.status !== 200) broken.push(`${href} (${response.status}), linked from ${url}`);
+        else if (href.endsWith(".html") || href.endsWith("/")) pages.push(href);
+      }
+    }
+    await page.close();
+    const missingAnchors = anchors
+      .filter(({ to, id }) => ids.has(to) && !ids.get(to)?.has(id))
+      .map(({ from, to, id }) => `${to}#${id}, linked from ${from}`);
+    t.diagnostic(`crawled ${pages.length} pages, checked ${seen.size} same-origin URLs and ${anchors.length} anchors`);
+    assert.deepEqual(broken, [], `broken links:\n${broken.join("\n")}`);
+    assert.deepEqual([...new Set(missingAnchors)], [], `links to missing anchors:\n${[...new Set(missingAnchors)].join("\n")}`);
+    assert.ok(pages.length > 20, `the crawl reached only ${pages.length} pages`);
+    assert.deepEqual(errors, [], `errors in the browser:\n${errors.join("\n")}`);
+  });
+});
