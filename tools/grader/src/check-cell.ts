@@ -5,10 +5,26 @@
  *
  * @module
  */
+import { cellTags, type Cell } from "../../notebook-runner/src/notebook.js";
 import type { Check } from "./check.js";
+import { METADATA_KEY } from "./exercises.js";
 
 /** The tag that marks a notebook's check cells; the grader skips them and runs its own copies. */
 export const CHECK_TAG = "check";
+
+/** The check id a cell copies (`metadata.pglite_lab.check`), or undefined for any other cell. */
+export function checkIdOf(cell: Cell): string | undefined {
+  const meta = cell.metadata[METADATA_KEY] as { check?: unknown } | undefined;
+  return typeof meta?.check === "string" ? meta.check : undefined;
+}
+
+/**
+ * Whether a cell is one of the notebook's check cells (tagged "check", or
+ * naming a check in its metadata): the grader skips them and runs its own copies.
+ */
+export function isCheckCell(cell: Cell): boolean {
+  return cellTags(cell).includes(CHECK_TAG) || checkIdOf(cell) !== undefined;
+}
 
 /** A check's verdict as the grader read it from the kernel. */
 export interface Verdict {

@@ -6,8 +6,9 @@
  * @module
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { readCommandLine, userPath, type CommandOutput } from "../../notebook-runner/src/command-line.js";
 import { parseNotebook, serializeNotebook } from "../../notebook-runner/src/notebook.js";
 import { EXERCISES, findExercise } from "./exercises.js";
 import { gradeNotebook } from "./grade-notebook.js";
@@ -34,9 +35,7 @@ Options:
   --help             show this help`;
 
 /** Where output goes; the tests pass their own. */
-export interface CommandIo {
-  out(line: string): void;
-  err(line: string): void;
+export interface CommandIo extends CommandOutput {
   /** Shows progress (overwritten by the next call); "" clears it. */
   progress?(line: string): void;
 }
@@ -49,19 +48,8 @@ const consoleIo: CommandIo = {
 
 /** Runs the command line `args` (after `npm run grade --`) and resolves with the exit code. */
 export async function main(args: readonly string[], io: CommandIo = consoleIo): Promise<number> {
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(args);
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  // npm runs scripts from the package root; paths typed by the user are relative to where they were.
-  const base = process.env.INIT_CWD ?? process.cwd();
+  const options = readCommandLine(args, parseOptions, USAGE, io);
+  if (typeof options === "number") return options;
   if (options.list) {
     for (const exercise of EXERCISES) {
       io.out(exercise.id);
@@ -69,7 +57,7 @@ export async function main(args: readonly string[], io: CommandIo = consoleIo): 
     }
     return 0;
   }
-  if (options.sync) return sync(resolve(base, options.positionals[0] ?? join(process.cwd(), "notebooks", "exercises")), io);
+  if (options.sync) return sync(userPath(options.positionals[0] ?? join(process.cwd(), "notebooks", "exercises")), io);
   if (options.positionals.length !== 1) {
     io.err(`Give exactly one notebook to grade.\n\n${USAGE}`);
     return 2;
@@ -77,7 +65,7 @@ export async function main(args: readonly string[], io: CommandIo = consoleIo): 
   const path = options.positionals[0]!;
   let report;
   try {
-    report = await gradeNotebook(resolve(base, path), {
+    report = await gradeNotebook(userPath(path), {
       timeoutMs: options.timeoutSeconds * 1000,
       ...(options.exercise === undefined ? {} : { exercise: options.exercise }),
       ...(io.progress === undefined ? {} : { onProgress: (line: string) => io.progress?.(`grading ${path}: ${line}`) }),
@@ -93,7 +81,7 @@ export async function main(args: readonly string[], io: CommandIo = consoleIo): 
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.json === "-") io.out(json.trimEnd());
   else {
-    if (options.json !== undefined) await writeFile(resolve(base, options.json), json);
+    if (options.json !== undefined) await writeFile(userPath(options.json), json);
     io.out(formatReport(report));
   }
   return report.score === report.total ? 0 : 1;

@@ -8,9 +8,10 @@
 import { randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { cellTags, readNotebook, type Cell } from "../../notebook-runner/src/notebook.js";
-import { CHECK_TAG, graderCheckCell } from "./check-cell.js";
-import { findExercise, METADATA_KEY } from "./exercises.js";
+import { readNotebook } from "../../notebook-runner/src/notebook.js";
+import { runCells } from "../../notebook-runner/src/runner.js";
+import { graderCheckCell, isCheckCell } from "./check-cell.js";
+import { findExercise } from "./exercises.js";
 import type { CheckOutcome, GradeReport } from "./grade-report.js";
 import { GradingSession } from "./grading-session.js";
 
@@ -69,10 +70,11 @@ export async function gradeNotebook(path: string, options: GradeOptions = {}): P
     notes,
   });
   try {
-    for (const [position, { index }] of learnerCells.entries()) {
-      options.onProgress?.(`cell ${index + 1} (${position + 1} of ${learnerCells.length})`);
-      await session.runCell(position);
-    }
+    // Every learner cell runs, whatever happened before: the runner's loop, told to go on after errors.
+    await runCells(learnerCells, (_cell, position) => session.runCell(position), {
+      continueOnError: true,
+      hooks: { onCellStart: ({ index }, position, total) => options.onProgress?.(`cell ${index + 1} (${position + 1} of ${total})`) },
+    });
     const nonce = randomBytes(8).toString("hex");
     const checks: CheckOutcome[] = [];
     for (const check of match.exercise.checks) {
@@ -104,10 +106,4 @@ export async function gradeNotebook(path: string, options: GradeOptions = {}): P
   } finally {
     await session.shutdown();
   }
-}
-
-/** Whether a cell is one of the notebook's check cells, which the grader replaces with its own. */
-export function isCheckCell(cell: Cell): boolean {
-  const meta = cell.metadata[METADATA_KEY] as { check?: unknown } | undefined;
-  return cellTags(cell).includes(CHECK_TAG) || typeof meta?.check === "string";
 }

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { cellTags, type CodeCell, type NbOutput } from "../../notebook-runner/src/notebook.js";
+import { errorText } from "../../notebook-runner/src/error-text.js";
+import type { CodeCell, NbOutput } from "../../notebook-runner/src/notebook.js";
+import { executeCell, type CellResult } from "../../notebook-runner/src/runner.js";
 import { readVerdict } from "./check-cell.js";
 import type { CellProblem } from "./grade-report.js";
 import { KernelDiedError } from "../../notebook-runner/src/errors.js";
@@ -13,7 +15,6 @@ import { KernelClient } from "../../notebook-runner/src/kernel-client.js";
 
 /** The grader's copy of a check races its own timer; the client's interrupt is only a backstop. */
 const CHECK_BACKSTOP_MS = 10_000;
-const RAISES_EXCEPTION_TAG = "raises-exception";
 
 /** Options of {@link GradingSession.start}. */
 export interface SessionOptions {
@@ -31,7 +32,7 @@ export interface SessionOptions {
   notes: string[];
 }
 
-/** How a cell ended, "died" when the kernel exited meanwhile. */
+/** How a check ended, "died" when the kernel exited meanwhile. */
 type RunStatus = "ok" | "error" | "timeout" | "died" | "aborted";
 
 /** The kernel a notebook is graded in, replaced (and brought back to state) when it is lost. */
@@ -55,19 +56,23 @@ export class GradingSession {
     return new GradingSession(options, await KernelClient.start({ cwd: options.cwd, env: options.env }));
   }
 
-  /** Runs learner cell `position`; if it times out or ends the kernel, leaves it out and restores a kernel. */
-  async runCell(position: number): Promise<void> {
-    const status = await this.#execute(position, false);
-    if (status === "timeout" || status === "died") {
+  /**
+   * Runs learner cell `position` (the notebook runner classifies how it
+   * ended); if it times out or ends the kernel, leaves it out and restores a kernel.
+   */
+  async runCell(position: number): Promise<CellResult> {
+    const result = await this.#execute(position, false);
+    if (result.status === "timeout" || result.status === "died") {
       this.#dropped.add(position);
       const cell = this.#options.cells[position]!.index + 1;
       await this.#restart(
         position,
-        status === "timeout"
+        result.status === "timeout"
           ? `Cell ${cell} did not finish within ${this.#options.timeoutMs / 1000} s`
           : `The kernel died while cell ${cell} ran`,
       );
     }
+    return result;
   }
 
   /** Runs one grader check cell and reads its verdict; never throws for what the check or the notebook did. */
@@ -105,31 +110,23 @@ export class GradingSession {
   }
 
   /** Runs learner cell `position` once and records what went wrong, if anything. */
-  async #execute(position: number, replay: boolean): Promise<RunStatus> {
+  async #execute(position: number, replay: boolean): Promise<CellResult> {
     const { cell, index } = this.#options.cells[position]!;
-    let status: RunStatus;
-    let outputs: NbOutput[];
-    try {
-      ({ status, outputs } = await this.#kernel.execute(cell.source, { timeoutMs: this.#options.timeoutMs }));
-    } catch (error) {
-      if (!(error instanceof KernelDiedError)) throw error;
-      status = "died";
-      outputs = [
-        ...error.outputs,
-        { output_type: "stream", name: "stderr", text: `${error.message}\n` },
-      ];
-    }
-    if (status === "ok" || (status === "error" && cellTags(cell).includes(RAISES_EXCEPTION_TAG))) return "ok";
-    if (replay && status === "error") return status; // recorded the first time it ran
+    const result = await executeCell(this.#kernel, cell, index, this.#options.timeoutMs);
+    const status = result.status;
+    // A cell tagged raises-exception that does not raise is the notebook's business, not the learner's.
+    if (status === "ok" || status === "expected-error" || status === "no-error" || status === "skipped") return result;
+    if (replay && status === "error") return result; // recorded the first time it ran
     const seconds = this.#options.timeoutMs / 1000;
+    const text = errorText(result.outputs);
     const message =
       status === "timeout"
-        ? `Did not finish within ${seconds} s and was interrupted.${this.#kernel.alive ? "" : " It ignored the interrupt, so the kernel was killed."}\n${errorText(outputs)}`
+        ? `Did not finish within ${seconds} s and was interrupted.${this.#kernel.alive ? "" : " It ignored the interrupt, so the kernel was killed."}\n${text}`
         : status === "aborted"
-          ? `The kernel did not run the cell (it answered "abort").\n${errorText(outputs)}`
-          : errorText(outputs) || `The cell failed (${status}) and printed no error.`;
+          ? `The kernel did not run the cell (it answered "abort").\n${text}`
+          : text || `The cell failed (${status}) and printed no error.`;
     this.problems.push({ cell: index + 1, id: cell.id, status, message: message.trim(), replay });
-    return status;
+    return result;
   }
 
   /**
@@ -154,7 +151,7 @@ export class GradingSession {
       let replayed = true;
       for (let position = 0; position < upTo; position++) {
         if (this.#dropped.has(position)) continue;
-        const status = await this.#execute(position, true);
+        const { status } = await this.#execute(position, true);
         if (status === "timeout" || status === "died") {
           this.#dropped.add(position);
           replayed = false;
@@ -174,25 +171,6 @@ export class GradingSession {
 
 function text(outputs: readonly NbOutput[], name: "stdout" | "stderr"): string {
   return outputs.map((output) => (output.output_type === "stream" && output.name === name ? output.text : "")).join("");
-}
-
-/**
- * The error a cell printed, without what only tslab and Node add: the
- * `evalmachine.<anonymous>:N` header with the source line and caret, and
- * stack frames.
- */
-export function errorText(outputs: readonly NbOutput[]): string {
-  const stderr = outputs
-    .flatMap((output) => {
-      if (output.output_type === "stream" && output.name === "stderr") return [output.text];
-      if (output.output_type === "error") return [`${output.ename}: ${output.evalue}\n`];
-      return [];
-    })
-    .join("");
-  return stderr
-    .replace(/^evalmachine\.<anonymous>:\d+\n.*\n[ \t]*\^+[ \t]*\n\n?/gm, "")
-    .replace(/^[ \t]+at .*\n?/gm, "")
-    .trim();
 }
 
 function firstLine(text: string): string {

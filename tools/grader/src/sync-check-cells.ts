@@ -6,8 +6,8 @@
  * @module
  */
 import type { Cell, Notebook } from "../../notebook-runner/src/notebook.js";
-import { CHECK_TAG, notebookCheckCell } from "./check-cell.js";
-import { METADATA_KEY, type Exercise } from "./exercises.js";
+import { CHECK_TAG, checkIdOf, notebookCheckCell } from "./check-cell.js";
+import type { Exercise } from "./exercises.js";
 
 /** What {@link syncCheckCells} did and found. */
 export interface SyncResult {
@@ -17,12 +17,6 @@ export interface SyncResult {
   changed: string[];
   /** What cannot be fixed by rewriting: a visible check without a cell, a cell for a hidden or unknown check, a duplicate. */
   problems: string[];
-}
-
-/** The check id a cell copies (`metadata.pglite_lab.check`), or undefined for any other cell. */
-export function checkIdOf(cell: Cell): string | undefined {
-  const meta = cell.metadata[METADATA_KEY] as { check?: unknown } | undefined;
-  return typeof meta?.check === "string" ? meta.check : undefined;
 }
 
 /**

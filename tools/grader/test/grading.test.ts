@@ -8,12 +8,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { CHECK_TAG, graderCheckCell, notebookCheckCell, readVerdict } from "../src/check-cell.js";
+import { CHECK_TAG, graderCheckCell, isCheckCell, notebookCheckCell, readVerdict } from "../src/check-cell.js";
 import { checkCode } from "../src/check.js";
 import { EXERCISES, findExercise, getExercise, UnknownExerciseError } from "../src/exercises.js";
 import { main, type CommandIo } from "../src/grade-command.js";
-import { gradeNotebook, isCheckCell } from "../src/grade-notebook.js";
-import { errorText } from "../src/grading-session.js";
+import { gradeNotebook } from "../src/grade-notebook.js";
 import { syncCheckCells } from "../src/sync-check-cells.js";
 import { KernelClient } from "../../notebook-runner/src/kernel-client.js";
 import { cellTags, parseNotebook, serializeNotebook, type Cell, type CodeCell, type Notebook } from "../../notebook-runner/src/notebook.js";
@@ -160,14 +159,6 @@ describe("exercise notebooks and checks", () => {
     assert.equal(findExercise(tagged, "/x/y.ipynb", "06-atomic-transfer").exercise.id, "06-atomic-transfer");
     assert.throws(() => findExercise(notebook({}), "/x/homework.ipynb"), UnknownExerciseError);
     assert.throws(() => findExercise(tagged, "/x/y.ipynb", "07-nothing"), /There is no exercise "07-nothing"/);
-  });
-
-  test("errorText keeps the error and drops tslab's source header and the stack frames", () => {
-    const text =
-      "evalmachine.<anonymous>:2\nthrow new Error('boom');\n^\n\nError: boom\nsecond line\n    at evalmachine.<anonymous>:2:7\n" +
-      "    at Script.runInThisContext (node:vm:135:14)\n";
-    assert.equal(errorText([{ output_type: "stream", name: "stderr", text }]), "Error: boom\nsecond line");
-    assert.equal(errorText([{ output_type: "stream", name: "stderr", text: "1:13 - Cannot find name 'zzz'.\n" }]), "1:13 - Cannot find name 'zzz'.");
   });
 
   test("a notebook that matches no exercise is not graded: exit code 2 and a message naming the exercises", async () => {

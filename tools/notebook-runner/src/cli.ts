@@ -6,12 +6,14 @@
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { readCommandLine, userPath } from "./command-line.js";
 import { compareOutputs } from "./compare-outputs.js";
 import { isMainModule, REPO_ROOT } from "./locations.js";
-import { cellTags, parseNotebook, serializeNotebook, type Notebook } from "./notebook.js";
+import { ignoresOutput } from "./cell-tags.js";
+import { parseNotebook, serializeNotebook, type Notebook } from "./notebook.js";
 import { Progress } from "./progress.js";
 import { runNotebook, type NotebookRun } from "./runner.js";
 import { sanitizeNotebook } from "./sanitize.js";
@@ -31,14 +33,6 @@ Options:
 
 Cells tagged "raises-exception" must raise; cells tagged "ignore-output"
 (or "nbval-ignore-output") are run but neither checked nor updated.`;
-
-/** Tags of cells whose outputs `--check` ignores and `--update` leaves alone. */
-export const IGNORE_OUTPUT_TAGS = ["ignore-output", "nbval-ignore-output"];
-
-/** Whether `--check` ignores the cell's outputs and `--update` leaves them alone. */
-function ignoresOutput(cell: Parameters<typeof cellTags>[0]): boolean {
-  return cellTags(cell).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag));
-}
 
 interface Outcome {
   name: string;
@@ -60,22 +54,11 @@ export async function main(
   args: readonly string[],
   { notebooksDir = join(REPO_ROOT, "notebooks") }: { notebooksDir?: string } = {},
 ): Promise<number> {
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(args);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  // npm runs scripts from the package root; paths typed by the user are relative to where they were.
-  const base = process.env.INIT_CWD ?? process.cwd();
+  const options = readCommandLine(args, parseOptions, USAGE, { out: console.log, err: console.error });
+  if (typeof options === "number") return options;
   const files =
     options.notebooks.length > 0
-      ? options.notebooks.map((path) => resolve(base, path))
+      ? options.notebooks.map(userPath)
       : await findNotebooks(notebooksDir);
   if (files.length === 0) {
     console.log(`There are no notebooks in ${relative(process.cwd(), notebooksDir) || "."}/ yet: nothing to run.`);
@@ -98,7 +81,7 @@ export async function main(
       const committed = await readFile(file, "utf8");
       const run = await runNotebook(file, {
         timeoutMs: options.timeoutSeconds * 1000,
-        onProgress: (done, total) => progress.cell(name, done, total),
+        hooks: { onCellStart: (_cell, done, total) => progress.cell(name, done, total) },
       });
       outcome = await settle(name, run, committed, options);
     } catch (error) {

@@ -6,11 +6,11 @@
  */
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { expectsError, RAISES_EXCEPTION_TAG } from "./cell-tags.js";
+import { KernelDiedError } from "./errors.js";
+import { errorText } from "./error-text.js";
 import { KernelClient } from "./kernel-client.js";
-import { cellTags, readNotebook, type CodeCell, type NbOutput, type Notebook } from "./notebook.js";
-
-/** The tag (nbformat convention) of a cell that is expected to raise. */
-export const RAISES_EXCEPTION_TAG = "raises-exception";
+import { readNotebook, type CodeCell, type NbOutput, type Notebook } from "./notebook.js";
 
 /**
  * How a code cell ended: "ok"; "expected-error" (tagged `raises-exception`
@@ -60,14 +60,70 @@ export interface NotebookRun {
   notebook: Notebook;
 }
 
+/** A code cell and its position in the notebook (0-based, counting every cell). */
+export interface PlacedCell {
+  readonly cell: CodeCell;
+  readonly index: number;
+}
+
+/**
+ * Hooks into the execution loop, in the manner of nbclient's
+ * `on_cell_start` / `on_cell_complete` / `on_cell_error`: the CLI's progress
+ * and the grader's report are built on them.
+ */
+export interface CellHooks {
+  /** Before a cell runs: it is the `position`th of `total` code cells. */
+  onCellStart?(cell: PlacedCell, position: number, total: number): void;
+  /** After every cell that ran, whatever its status. */
+  onCellComplete?(result: CellResult, cell: PlacedCell): void;
+  /** After a cell that failed (any status but "ok" and "expected-error"), before the loop stops or goes on. */
+  onCellError?(result: CellResult, cell: PlacedCell): void;
+}
+
+/** Options of {@link runCells}. */
+export interface LoopOptions {
+  readonly hooks?: CellHooks;
+  /** Run every cell even after one fails (the grader's way); by default the loop stops at the first failure. */
+  readonly continueOnError?: boolean;
+}
+
 /** Options of `runNotebook`. */
-export interface RunOptions {
+export interface RunOptions extends LoopOptions {
   /** Time each cell may take before it is interrupted (default 120 s). */
   timeoutMs?: number;
   /** Variables added to the kernel's environment. */
   env?: Record<string, string | undefined>;
-  /** Called as each code cell starts: `done` cells of `total` have finished. */
-  onProgress?: (done: number, total: number) => void;
+}
+
+/** Whether a cell's status fails the notebook. */
+export function isFailure(status: CellStatus): boolean {
+  return status !== "ok" && status !== "expected-error" && status !== "skipped";
+}
+
+/**
+ * The execution loop: runs `cells` in order through `execute`, skipping empty
+ * ones as Jupyter does, calling the hooks, and stopping at the first failure
+ * unless `continueOnError`. Resolves with one result per cell (cells that did
+ * not run are "skipped").
+ */
+export async function runCells(
+  cells: readonly PlacedCell[],
+  execute: (cell: PlacedCell, position: number) => Promise<CellResult>,
+  options: LoopOptions = {},
+): Promise<CellResult[]> {
+  const results = cells.map(({ cell, index }) => skipped(cell, index));
+  for (const [position, placed] of cells.entries()) {
+    if (placed.cell.source.trim() === "") continue; // Jupyter does not run empty cells either
+    options.hooks?.onCellStart?.(placed, position, cells.length);
+    const result = await execute(placed, position);
+    results[position] = result;
+    options.hooks?.onCellComplete?.(result, placed);
+    if (isFailure(result.status)) {
+      options.hooks?.onCellError?.(result, placed);
+      if (!options.continueOnError) break;
+    }
+  }
+  return results;
 }
 
 /**
@@ -84,7 +140,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   const codeCells = notebook.cells.flatMap((cell, index) =>
     cell.cell_type === "code" ? [{ cell, index }] : [],
   );
-  const results: CellResult[] = codeCells.map(({ cell, index }) => skipped(cell, index));
+  let results: CellResult[] = codeCells.map(({ cell, index }) => skipped(cell, index));
   let failure: NotebookFailure | undefined;
   const finish = (): NotebookRun => ({
     path: file,
@@ -103,17 +159,12 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     return finish();
   }
   try {
-    for (const [n, { cell, index }] of codeCells.entries()) {
-      if (cell.source.trim() === "") continue; // Jupyter does not run empty cells either
-      options.onProgress?.(n, codeCells.length);
-      const result = await runCell(kernel, cell, index, options.timeoutMs ?? 120_000);
-      results[n] = result;
-      if (result.status !== "ok" && result.status !== "expected-error") {
-        const killed = !kernel.alive;
-        const message = describe(result, options.timeoutMs ?? 120_000, killed);
-        failure = { index, executionCount: result.executionCount, status: result.status, message };
-        break;
-      }
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    results = await runCells(codeCells, ({ cell, index }) => executeCell(kernel, cell, index, timeoutMs), options);
+    const failed = results.find((result) => isFailure(result.status));
+    if (failed !== undefined) {
+      const message = describe(failed, timeoutMs, !kernel.alive);
+      failure = { index: failed.index, executionCount: failed.executionCount, status: failed.status, message };
     }
     return finish();
   } finally {
@@ -121,50 +172,43 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   }
 }
 
-async function runCell(kernel: KernelClient, cell: CodeCell, index: number, timeoutMs: number): Promise<CellResult> {
+/**
+ * Runs one code cell and classifies how it ended: a cell tagged
+ * `raises-exception` must raise; a kernel that exits meanwhile makes the
+ * cell "died", with what it printed before and why the kernel ended.
+ */
+export async function executeCell(kernel: KernelClient, cell: CodeCell, index: number, timeoutMs: number): Promise<CellResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const base = { index, id: cell.id };
   try {
     const { status, outputs, executionCount } = await kernel.execute(cell.source, { timeoutMs });
-    const expectsError = cellTags(cell).includes(RAISES_EXCEPTION_TAG);
+    const expected = expectsError(cell);
     const final: CellStatus =
-      status === "ok" ? (expectsError ? "no-error" : "ok") : status === "error" && expectsError ? "expected-error" : status;
+      status === "ok" ? (expected ? "no-error" : "ok") : status === "error" && expected ? "expected-error" : status;
     return { ...base, status: final, outputs, executionCount, seconds: seconds() };
   } catch (error) {
-    const died = error as Error & { outputs?: NbOutput[] };
-    const outputs: NbOutput[] = [...(died.outputs ?? []), { output_type: "stream", name: "stderr", text: `${died.message}\n` }];
+    const printed = error instanceof KernelDiedError ? error.outputs : [];
+    const outputs: NbOutput[] = [...printed, { output_type: "stream", name: "stderr", text: `${(error as Error).message}\n` }];
     return { ...base, status: "died", outputs, executionCount: null, seconds: seconds() };
   }
 }
 
-// tslab reports errors as stderr text, so that text is the error message,
-// less the stack frames of Node's vm and of tslab itself, which run every cell.
 function describe(result: CellResult, timeoutMs: number, killed: boolean): string {
-  const stderr = result.outputs
-    .flatMap((output) => {
-      if (output.output_type === "stream" && output.name === "stderr") return [output.text];
-      if (output.output_type === "error") return [`${output.ename}: ${output.evalue}`];
-      return [];
-    })
-    .join("")
-    .replace(KERNEL_FRAMES, "")
-    .trimEnd();
+  const text = errorText(result.outputs);
   switch (result.status) {
     case "no-error":
       return `The cell is tagged "${RAISES_EXCEPTION_TAG}" but ran without an error.`;
     case "timeout":
       return killed
         ? `The cell did not finish within ${timeoutMs / 1000} s and ignored the interrupt, so the kernel was killed.`
-        : `The cell did not finish within ${timeoutMs / 1000} s and was interrupted.\n${stderr}`.trimEnd();
+        : `The cell did not finish within ${timeoutMs / 1000} s and was interrupted.\n${text}`.trimEnd();
     case "aborted":
-      return `The kernel aborted the cell without running it.\n${stderr}`.trimEnd();
+      return `The kernel aborted the cell without running it.\n${text}`.trimEnd();
     default:
-      return stderr === "" ? `The cell failed with status "${result.status}" and printed no error.` : stderr;
+      return text === "" ? `The cell failed with status "${result.status}" and printed no error.` : text;
   }
 }
-
-const KERNEL_FRAMES = /^[ \t]+at .*(?:\(node:|\bnode:internal|\/node_modules\/tslab\/).*\n?/gm;
 
 function skipped(cell: CodeCell, index: number): CellResult {
   return { index, id: cell.id, status: "skipped", outputs: [], executionCount: null, seconds: 0 };

@@ -11,13 +11,14 @@ import { after, before, describe, mock, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { findNotebooks, main } from "../src/cli.js";
 import { compareOutputs } from "../src/compare-outputs.js";
+import { errorText } from "../src/error-text.js";
 import { KernelDiedError, KernelStartError } from "../src/errors.js";
 import { KernelClient } from "../src/kernel-client.js";
 import { writeKernelspec } from "../src/kernelspec.js";
 import { lineDiff } from "../src/line-diff.js";
 import { REPO_ROOT, tslabBinPath } from "../src/locations.js";
 import { parseNotebook, serializeNotebook, type NbOutput } from "../src/notebook.js";
-import { runNotebook, type NotebookRun } from "../src/runner.js";
+import { runCells, runNotebook, type CellResult, type CellStatus, type NotebookRun, type PlacedCell } from "../src/runner.js";
 import { sanitizeNotebook, sanitizeText } from "../src/sanitize.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url)).replace(/\/$/, "");
@@ -219,6 +220,41 @@ describe("runNotebook", { concurrency: 2 }, () => {
     assert.equal(run.failure?.index, 1);
     assert.equal(run.failure?.status, "died");
     assert.match(run.failure?.message ?? "", /exited with code 3/);
+  });
+});
+
+describe("runCells", () => {
+  const cell = (index: number, source: string): PlacedCell => ({
+    index,
+    cell: { cell_type: "code", id: `c${index}`, source, metadata: {}, outputs: [], execution_count: null },
+  });
+  const cells = [cell(0, "a"), cell(2, ""), cell(3, "b"), cell(5, "c")];
+  const statusOf: Record<string, CellStatus> = { a: "ok", b: "error", c: "ok" };
+  const execute = async ({ cell: { source, id }, index }: PlacedCell): Promise<CellResult> => ({
+    index,
+    id,
+    status: statusOf[source] ?? "ok",
+    outputs: [],
+    executionCount: index,
+    seconds: 0,
+  });
+
+  test("calls the hooks in order, skips empty cells, and stops at the first failure", async () => {
+    const events: string[] = [];
+    const results = await runCells(cells, execute, {
+      hooks: {
+        onCellStart: (placed, position, total) => events.push(`start ${placed.index} ${position}/${total}`),
+        onCellComplete: (result) => events.push(`complete ${result.index} ${result.status}`),
+        onCellError: (result) => events.push(`error ${result.index}`),
+      },
+    });
+    assert.deepEqual(events, ["start 0 0/4", "complete 0 ok", "start 3 2/4", "complete 3 error", "error 3"]);
+    assert.deepEqual(results.map((r) => r.status), ["ok", "skipped", "error", "skipped"]);
+  });
+
+  test("with continueOnError every cell runs after a failure", async () => {
+    const results = await runCells(cells, execute, { continueOnError: true });
+    assert.deepEqual(results.map((r) => r.status), ["ok", "skipped", "error", "ok"]);
   });
 });
 
@@ -431,6 +467,16 @@ describe("sanitizeText", () => {
       clean("Error: boom\n    at evalmachine.<anonymous>:2:7\n    at Script.runInThisContext (node:vm:135:14)\n  code: 'X'"),
       "Error: boom\n    at …\n  code: 'X'",
     );
+  });
+});
+
+describe("errorText", () => {
+  test("errorText keeps the error and drops tslab's source header and the stack frames", () => {
+    const text =
+      "evalmachine.<anonymous>:2\nthrow new Error('boom');\n^\n\nError: boom\nsecond line\n    at evalmachine.<anonymous>:2:7\n" +
+      "    at Script.runInThisContext (node:vm:135:14)\n";
+    assert.equal(errorText([{ output_type: "stream", name: "stderr", text }]), "Error: boom\nsecond line");
+    assert.equal(errorText([{ output_type: "stream", name: "stderr", text: "1:13 - Cannot find name 'zzz'.\n" }]), "1:13 - Cannot find name 'zzz'.");
   });
 });
 
