@@ -16,6 +16,7 @@ import { sign } from "hono/jwt";
 import { createEngine, type Engine } from "pglite-lab";
 import { createApp } from "../examples/web-api/app.js";
 import { createUser } from "../examples/web-api/auth.js";
+import { ndjson } from "../examples/web-api/ndjson.js";
 import { connectionScope, type ScopeEnv } from "../examples/web-api/connection-scope.js";
 import { employees, md, type ApiDatabase, type Employee } from "../examples/web-api/schema.js";
 import { serveApi, type ServeOptions } from "../examples/web-api/serve-api.js";
@@ -481,6 +482,12 @@ for (const target of targets) describe(`web API example [${target.name}]`, () =>
       }
     });
 
+    test("createApp refuses a limit that is not a whole number of at least 1, naming the option", () => {
+      for (const [name, value] of [["maxBodyBytes", 0], ["tokenTtlSeconds", Number.NaN], ["exportPageRows", 0.5], ["maxRequestsInFlight", -1]] as const) {
+        assert.throws(() => createApp(engine, { jwtSecret: SECRET, [name]: value }), { name: "RangeError", message: new RegExp(`option ${name} must be a whole number`) });
+      }
+    });
+
     test("an unknown route answers 404 in JSON naming the route", async () => {
       const res = await app.request("/employee");
       assert.equal(res.status, 404);
@@ -581,10 +588,10 @@ for (const target of targets) describe(`web API example [${target.name}]`, () =>
 
   describe("the HTTP server (real socket)", () => {
     /** Runs `fn` against a second server on the same app, with the given time limits. */
-    async function withServer(options: ServeOptions, fn: (url: string, server: Server) => Promise<void>): Promise<void> {
+    async function withServer(options: ServeOptions, fn: (url: string) => Promise<void>): Promise<void> {
       const { server: other, url } = await serveApi(app, { port: 0, ...options });
       try {
-        await fn(url, other);
+        await fn(url);
       } finally {
         await closeServer(other);
       }
@@ -619,25 +626,31 @@ for (const target of targets) describe(`web API example [${target.name}]`, () =>
       });
     });
 
-    test("a client that stops reading an export is disconnected after idleTimeoutMs", async () => {
-      await withServer({ idleTimeoutMs: 500 }, async (url, other) => {
-        const client = rawClient(url);
-        client.socket.write("GET /employees/export HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    test("a client that stops reading a streamed body is disconnected after idleTimeoutMs, and the rows are closed", async () => {
+      // An endless body: however large the socket buffers, the server ends up waiting on this client.
+      let closed!: () => void;
+      const rowsClosed = new Promise<void>((resolve) => (closed = resolve));
+      async function* endless() {
+        try {
+          for (let i = 0; ; i++) yield { i, padding: "x".repeat(100) };
+        } finally {
+          closed();
+        }
+      }
+      const probe = new Hono().get("/endless", (c) => ndjson(c, endless()));
+      const { server: other, url } = await serveApi(probe, { port: 0, idleTimeoutMs: 500 });
+      const client = rawClient(url);
+      try {
+        client.socket.write("GET /endless HTTP/1.1\r\nHost: localhost\r\n\r\n");
         await new Promise((resolve) => client.socket.once("data", resolve));
         client.socket.pause(); // a paused socket reads nothing, so it is the server's side that shows the close
-        const connections = () => new Promise<number>((resolve, reject) => other.getConnections((err, n) => (err ? reject(err) : resolve(n))));
-        try {
-          await within(
-            5000,
-            (async () => {
-              while ((await connections()) > 0) await delay(50);
-            })(),
-            "the server closing the idle connection",
-          );
-        } finally {
-          client.socket.destroy();
-        }
-      });
+        await within(10_000, rowsClosed, "the server closing the idle connection");
+        const connections = await new Promise<number>((resolve, reject) => other.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+        assert.equal(connections, 0);
+      } finally {
+        client.socket.destroy();
+        await closeServer(other);
+      }
     });
 
     test("a 100 KB query string answers 431 and the server serves the next request", async () => {

@@ -43,7 +43,7 @@ export type ApiEnv = { Variables: ScopeVariables<ApiDatabase> & AuthVariables };
  *
  * @example
  * ```ts
- * const app = createApp(engine, { jwtSecret: "change me" });
+ * const app = createApp(engine, { jwtSecret: randomBytes(32).toString("hex") });
  * const res = await app.request("/employees?limit=2");   // no port needed
  * console.log(res.status, await res.json());
  * ```
@@ -53,14 +53,14 @@ export function createApp(engine: Engine<ApiDatabase>, options: AppOptions): Hon
   if (Buffer.byteLength(options.jwtSecret ?? "") < 32) {
     throw new RangeError("createApp() needs a jwtSecret of at least 32 bytes (RFC 7518 for HS256), such as randomBytes(32).toString(\"hex\").");
   }
-  const ttl = options.tokenTtlSeconds ?? 1800;
-  const pageRows = options.exportPageRows ?? 1000;
+  const ttl = positive(options, "tokenTtlSeconds", 1800);
+  const pageRows = positive(options, "exportPageRows", 1000);
   const scope = connectionScope(engine);
   const app = new Hono<ApiEnv>();
 
   // Before any route: a flood is turned away, and a large body refused, before anything reads it.
-  app.use(maxInFlight(options.maxRequestsInFlight ?? 256, "requests"));
-  app.use(maxBody(options.maxBodyBytes ?? 16 * 1024));
+  app.use(maxInFlight(positive(options, "maxRequestsInFlight", 256), "requests"));
+  app.use(maxBody(positive(options, "maxBodyBytes", 16 * 1024)));
   app.use(
     methodNotAllowed({
       app,
@@ -70,7 +70,7 @@ export function createApp(engine: Engine<ApiDatabase>, options: AppOptions): Hon
   );
 
   // OAuth2's password flow: a form with username and password, answered with a bearer token.
-  app.post("/token", maxInFlight(options.maxLoginsInFlight ?? 8, "logins"), valid("form", Credentials), async (c) => {
+  app.post("/token", maxInFlight(positive(options, "maxLoginsInFlight", 8), "logins"), valid("form", Credentials), async (c) => {
     const { username, password } = c.req.valid("form");
     if (!(await checkLogin(engine, username, password))) {
       return c.json({ error: "Incorrect username or password." }, 401, { "WWW-Authenticate": "Bearer" });
@@ -118,4 +118,13 @@ export function createApp(engine: Engine<ApiDatabase>, options: AppOptions): Hon
     return c.json({ error: "Internal server error." }, 500);
   });
   return app;
+}
+
+/** A numeric option, or its default; NaN, 0 or a fraction would quietly disable a limit or every token. */
+function positive(options: AppOptions, name: keyof AppOptions, fallback: number): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`createApp() option ${name} must be a whole number of at least 1; got ${String(value)}.`);
+  }
+  return value;
 }
