@@ -8,89 +8,74 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { validator } from "hono/validator";
+import { methodNotAllowed } from "hono/method-not-allowed";
 import { sql, type Engine } from "pglite-lab";
-import { z } from "zod";
-import { issueToken, requireBearer, type AuthVariables } from "./auth.js";
-import { connectionScope, ndjson, type ScopeVariables } from "./connection-scope.js";
-import { verifyPassword } from "./passwords.js";
-import { employees, users, type ApiDatabase } from "./schema.js";
+import { checkLogin, requireBearer, type AuthVariables } from "./auth.js";
+import { connectionScope, type ScopeVariables } from "./connection-scope.js";
+import { keysetRows } from "./keyset-rows.js";
+import { maxBody, maxInFlight } from "./limits.js";
+import { ndjson } from "./ndjson.js";
+import { employees, type ApiDatabase, type Employee } from "./schema.js";
+import { issueToken } from "./tokens.js";
+import { Credentials, EmployeeId, EmployeeIn, PageQuery, valid } from "./validation.js";
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
-  /** The HS256 key tokens are signed with. */
+  /** The HS256 key tokens are signed with: at least 32 bytes, kept secret. */
   readonly jwtSecret: string;
   /** How long an issued token is valid, in seconds. Default 1800. */
   readonly tokenTtlSeconds?: number;
+  /** Largest request body accepted, in bytes; larger ones answer 413. Default 16 KiB. */
+  readonly maxBodyBytes?: number;
+  /** Most requests under way at once; more answer 503. Default 256. */
+  readonly maxRequestsInFlight?: number;
+  /** Most logins (`POST /token`, each an scrypt hash of 16 MB) under way at once; more answer 503. Default 8. */
+  readonly maxLoginsInFlight?: number;
+  /** Rows per page of the export, each page read in a scope of its own. Default 1000. */
+  readonly exportPageRows?: number;
 }
 
 /** The Hono environment of the API's routes. */
 export type ApiEnv = { Variables: ScopeVariables<ApiDatabase> & AuthVariables };
-
-/** Body of `POST /employees`: the pydantic model of the FastAPI version. */
-export const EmployeeIn = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  city: z.string().trim().min(1).max(100),
-  salary: z.number().int().min(0).max(10_000_000),
-});
-
-/** Query of `GET /employees`: one page of rows. */
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-
-/** Path of `GET /employees/:id`. */
-export const EmployeeId = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
-
-/** Form of `POST /token` (OAuth2 password flow). */
-export const Credentials = z.object({ username: z.string().min(1), password: z.string().min(1) });
-
-type Target = "json" | "form" | "query" | "param";
-const PLACE: Record<Target, string> = { json: "body", form: "form", query: "query", param: "path" };
-
-/** What a 422 says: each bad field by name, and what is wrong with it. */
-export function describeIssues(target: Target, error: z.ZodError): { error: string; issues: { field: string; message: string }[] } {
-  const issues = error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join(".") : "keys" in issue ? issue.keys.join(", ") : "(root)",
-    message: issue.message,
-  }));
-  const list = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
-  return { error: `Invalid ${PLACE[target]}: ${list}.`, issues };
-}
-
-/** Parses one part of the request with a zod schema; 422 with the field names when it does not fit. */
-function valid<T extends Target, S extends z.ZodType>(target: T, schema: S) {
-  return validator(target, (value, c) => {
-    const result = schema.safeParse(value);
-    return result.success ? (result.data as z.output<S>) : c.json(describeIssues(target, result.error), 422);
-  });
-}
 
 /**
  * Builds the API on an engine whose tables exist (`md.createAll`).
  *
  * @example
  * ```ts
- * const app = createApp(engine, { jwtSecret: "change me" });
+ * const app = createApp(engine, { jwtSecret: randomBytes(32).toString("hex") });
  * const res = await app.request("/employees?limit=2");   // no port needed
  * console.log(res.status, await res.json());
  * ```
  */
 export function createApp(engine: Engine<ApiDatabase>, options: AppOptions): Hono<ApiEnv> {
-  const ttl = options.tokenTtlSeconds ?? 1800;
+  // An empty or short key (JWT_SECRET="" in a deployment) would let anyone sign tokens by guessing it.
+  if (Buffer.byteLength(options.jwtSecret ?? "") < 32) {
+    throw new RangeError("createApp() needs a jwtSecret of at least 32 bytes (RFC 7518 for HS256), such as randomBytes(32).toString(\"hex\").");
+  }
+  const ttl = positive(options, "tokenTtlSeconds", 1800);
+  const pageRows = positive(options, "exportPageRows", 1000);
   const scope = connectionScope(engine);
   const app = new Hono<ApiEnv>();
 
+  // Before any route: a flood is turned away, and a large body refused, before anything reads it.
+  app.use(maxInFlight(positive(options, "maxRequestsInFlight", 256), "requests"));
+  app.use(maxBody(positive(options, "maxBodyBytes", 16 * 1024)));
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(" or ")}.` }, 405, { Allow: methods.join(", ") }),
+    }),
+  );
+
   // OAuth2's password flow: a form with username and password, answered with a bearer token.
-  app.post("/token", valid("form", Credentials), async (c) => {
+  app.post("/token", maxInFlight(positive(options, "maxLoginsInFlight", 8), "logins"), valid("form", Credentials), async (c) => {
     const { username, password } = c.req.valid("form");
-    // A scope just for the lookup: the slow scrypt check runs after it, while other requests use the engine.
-    const user = await engine.connect(async (conn) => (await conn.execute(users.select().where("username", "=", username))).first());
-    if (!user || !(await verifyPassword(password, user.passwordHash))) {
+    if (!(await checkLogin(engine, username, password))) {
       return c.json({ error: "Incorrect username or password." }, 401, { "WWW-Authenticate": "Bearer" });
     }
-    return c.json({ access_token: await issueToken(username, options.jwtSecret, ttl), token_type: "bearer", expires_in: ttl });
+    return c.json({ access_token: issueToken(username, options.jwtSecret, ttl), token_type: "bearer", expires_in: ttl });
   });
 
   app.get("/employees", valid("query", PageQuery), scope, async (c) => {
@@ -101,8 +86,15 @@ export function createApp(engine: Engine<ApiDatabase>, options: AppOptions): Hon
     return c.json({ total, limit, offset, items: page.rows });
   });
 
-  // Registered before /employees/:id, which would otherwise take "export" for an id.
-  app.get("/employees/export", scope, (c) => ndjson(c, c.var.conn.stream(employees.select().orderBy("id"))));
+  // Registered before /employees/:id, which would otherwise take "export" for an id. No scope of
+  // its own: the body reads page after page, each in a short scope, at the client's pace.
+  app.get("/employees/export", (c) =>
+    ndjson(
+      c,
+      keysetRows<ApiDatabase, Employee>(engine, pageRows, async (conn, last, limit) =>
+        (await conn.execute(employees.select().where("id", ">", last?.id ?? 0).orderBy("id").limit(limit))).rows),
+    ),
+  );
 
   app.get("/employees/:id", valid("param", EmployeeId), scope, async (c) => {
     const { id } = c.req.valid("param");
@@ -118,11 +110,21 @@ export function createApp(engine: Engine<ApiDatabase>, options: AppOptions): Hon
     return c.json(created, 201, { Location: `/employees/${created.id}` });
   });
 
-  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }, 404));
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return c.json({ error: `${err.message}.` }, err.status);
+    // Database errors name tables, statements and values: they go to the log, never to the client.
     console.error(err);
     return c.json({ error: "Internal server error." }, 500);
   });
   return app;
+}
+
+/** A numeric option, or its default; NaN, 0 or a fraction would quietly disable a limit or every token. */
+function positive(options: AppOptions, name: keyof AppOptions, fallback: number): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`createApp() option ${name} must be a whole number of at least 1; got ${String(value)}.`);
+  }
+  return value;
 }

@@ -1,15 +1,15 @@
 /**
- * Bearer tokens: JWTs (HS256) issued for the users table, checked on the
- * routes that change data. FastAPI's `OAuth2PasswordBearer` and
- * `get_current_user`, in a few lines of Hono.
+ * Who may add employees: the users table's logins, and the bearer tokens
+ * checked on the routes that change data. FastAPI's `OAuth2PasswordBearer`
+ * and `get_current_user`, in a few lines of Hono.
  *
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { sign, verify } from "hono/jwt";
-import type { Connection } from "pglite-lab";
-import { hashPassword } from "./passwords.js";
+import type { Connection, Engine } from "pglite-lab";
+import { hashPassword, verifyPassword } from "./passwords.js";
 import { users, type ApiDatabase } from "./schema.js";
+import { TokenError, verifyToken } from "./tokens.js";
 
 /** What {@link requireBearer} puts on the request context: who the token was issued to. */
 export interface AuthVariables {
@@ -17,22 +17,10 @@ export interface AuthVariables {
 }
 
 /**
- * Issues a token for `username`, valid for `ttlSeconds`.
- *
- * @example
- * ```ts
- * const token = await issueToken("alice", secret, 1800);
- * await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
- * ```
- */
-export function issueToken(username: string, secret: string, ttlSeconds: number): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: username, iat: now, exp: now + ttlSeconds }, secret, "HS256");
-}
-
-/**
  * Middleware for routes that need a signed-in user: 401 without a bearer
- * token, 403 with one that is expired, forged or malformed. Sets `c.var.username`.
+ * token, and 401 with `error="invalid_token"` (RFC 6750) for one that is
+ * expired, forged or malformed. Sets `c.var.username`. It reads no database,
+ * so it goes before `connectionScope()`: a refused request never takes a connection.
  */
 export function requireBearer(secret: string): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
@@ -44,31 +32,31 @@ export function requireBearer(secret: string): MiddlewareHandler<{ Variables: Au
         { "WWW-Authenticate": "Bearer" },
       );
     }
-    let subject: unknown;
     try {
-      subject = (await verify(match[1], secret, "HS256")).sub;
+      c.set("username", verifyToken(match[1], secret).sub);
     } catch (err) {
-      return c.json({ error: `The bearer token was refused: ${refusal(err)}.` }, 403);
+      if (!(err instanceof TokenError)) throw err;
+      // The reason never quotes the token: it may be someone else's, copied into a log.
+      return c.json({ error: `The bearer token was refused: ${err.message}.` }, 401, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
     }
-    if (typeof subject !== "string") return c.json({ error: "The bearer token was refused: it names no user." }, 403);
-    c.set("username", subject);
     return next();
   };
 }
 
-// hono/jwt's messages quote the token itself, which should not be echoed back.
-function refusal(err: unknown): string {
-  switch ((err as Error).name) {
-    case "JwtTokenExpired":
-      return "it has expired";
-    case "JwtTokenSignatureMismatched":
-      return "its signature does not match";
-    case "JwtTokenNotBefore":
-    case "JwtTokenIssuedAt":
-      return "it is not valid yet";
-    default:
-      return "it is not a valid HS256 JWT";
-  }
+/**
+ * Whether `username` exists and `password` is theirs. The lookup takes a
+ * scope of its own; the slow password check runs after it has ended, so other
+ * requests use the engine meanwhile. An unknown user costs the same password
+ * check as a wrong password, so the time of the answer tells nothing.
+ *
+ * @example
+ * ```ts
+ * if (!(await checkLogin(engine, "alice", "wonderland"))) console.log("refused");
+ * ```
+ */
+export async function checkLogin(engine: Engine<ApiDatabase>, username: string, password: string): Promise<boolean> {
+  const user = await engine.connect(async (conn) => (await conn.execute(users.select().where("username", "=", username))).first());
+  return verifyPassword(password, user?.passwordHash);
 }
 
 /**
@@ -82,4 +70,3 @@ function refusal(err: unknown): string {
 export async function createUser(conn: Connection<ApiDatabase>, username: string, password: string): Promise<void> {
   await conn.execute(users.insert(), [{ username, passwordHash: await hashPassword(password) }]);
 }
-

@@ -30,11 +30,22 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${salt.toString("hex")}$${key.toString("hex")}`;
 }
 
-/** Whether `password` matches a hash made by {@link hashPassword}; compares in constant time. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, saltHex, keyHex] = stored.split("$");
+// A hash of a password nobody knows, made once: what an unknown user's password is checked against.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Whether `password` matches a hash made by {@link hashPassword}; compares in constant time.
+ *
+ * With no stored hash (`undefined`: there is no such user) it still derives a
+ * key, against a hash nobody's password matches, and answers false: a login
+ * for an unknown user then takes as long as one with a wrong password, so the
+ * time of the answer does not tell which usernames exist.
+ */
+export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+  const known = stored !== undefined;
+  const [scheme, saltHex, keyHex] = (stored ?? (await (dummyHash ??= hashPassword(randomBytes(32).toString("hex"))))).split("$");
   if (scheme !== "scrypt" || !saltHex || !keyHex) return false;
   const expected = Buffer.from(keyHex, "hex");
   const key = await derive(password, Buffer.from(saltHex, "hex"));
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  return known && key.length === expected.length && timingSafeEqual(key, expected);
 }

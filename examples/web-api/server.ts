@@ -2,18 +2,18 @@
  * Runs the web API on a port: `npx tsx examples/web-api/server.ts`.
  *
  * Environment: `PORT` (default 8000; 0 picks a free one), `DATABASE_URL`
- * (default: in-memory PGlite), `JWT_SECRET` (default: random, so tokens die
- * with the process), `API_USER` / `API_PASSWORD` (default alice / wonderland),
- * the user created at start who may add employees.
+ * (default: in-memory PGlite), `JWT_SECRET` (at least 32 bytes; default:
+ * random, so tokens die with the process), `API_USER` / `API_PASSWORD`
+ * (default alice / wonderland), the user created at start who may add employees.
  *
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { serve } from "@hono/node-server";
 import { createEngine } from "pglite-lab";
 import { createApp } from "./app.js";
 import { createUser } from "./auth.js";
 import { employees, md, users, type ApiDatabase } from "./schema.js";
+import { serveApi } from "./serve-api.js";
 
 const engine = await createEngine<ApiDatabase>(process.env["DATABASE_URL"]);
 const username = process.env["API_USER"] ?? "alice";
@@ -31,10 +31,9 @@ await engine.begin(async (conn) => {
   }
 });
 
-const app = createApp(engine, { jwtSecret: process.env["JWT_SECRET"] ?? randomBytes(32).toString("hex") });
-const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: Number(process.env["PORT"] ?? 8000) }, (info) => {
-  console.log(`Listening on http://127.0.0.1:${info.port} (${engine.url}); Ctrl+C stops.`);
-});
+const app = createApp(engine, { jwtSecret: process.env["JWT_SECRET"] || randomBytes(32).toString("hex") });
+const { server, url } = await serveApi(app, { port: Number(process.env["PORT"] ?? 8000) });
+console.log(`Listening on ${url} (${engine.url}); Ctrl+C stops.`);
 
 async function stop(): Promise<void> {
   // Stop accepting requests, wait for those under way, then close the database.
