@@ -133,6 +133,19 @@ test("a corrupt data folder reports what PostgreSQL found and what to do, and is
   assert.deepEqual(snapshot(folder), before);
 });
 
+test("the data directory of a running PostgreSQL server is refused, and left as it was", async () => {
+  const folder = await copyOfDatabase();
+  const server = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+  try {
+    writeFileSync(path.join(folder, "postmaster.pid"), `${server.pid}\n/var/lib/postgresql/data\n1764579600\n5432\n/var/run/postgresql\n*\n`);
+    const before = snapshot(folder);
+    await refused(urlOf(folder), new RegExp(`running PostgreSQL server .*process ${server.pid}\\b`));
+    assert.deepEqual(snapshot(folder), before);
+  } finally {
+    server.kill("SIGKILL");
+  }
+});
+
 test("a folder holding only .DS_Store and .gitignore counts as empty: the database is made there, and both files are kept", async () => {
   const folder = newPath("prepared");
   mkdirSync(folder);
@@ -175,6 +188,18 @@ test("a symbolic link to nothing is refused, and its target is not created", asy
 test("pglite:// URLs with a NUL or a broken %-escape are ArgumentErrors", async () => {
   for (const url of ["pglite://./data%00base", "pglite://./data%E0%A4%A"]) {
     await assert.rejects(createEngine(url), (err: unknown) => err instanceof ArgumentError && (err as Error).message.includes(url));
+  }
+});
+
+test("a folder already open in this process is refused when reached through a symbolic link too", async () => {
+  const folder = await copyOfDatabase();
+  const link = newPath("link");
+  symlinkSync(folder, link);
+  const engine = await createEngine(urlOf(folder));
+  try {
+    await refused(urlOf(link), /already open in this process/);
+  } finally {
+    await engine.dispose();
   }
 });
 

@@ -27,6 +27,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { ConnectionError } from "../errors.js";
 import { FolderLock, heldError } from "./folder-lock.js";
 import { LOCK_NAME, folderIdentity, inspectLock } from "./lock-holder.js";
+import { pidExists } from "./process-identity.js";
 import { PgliteStartFailure, causeOf, reportOf, startExisting, startNew } from "./pglite-start.js";
 
 /** What an otherwise empty folder may hold. */
@@ -119,6 +120,13 @@ function inspect(folder: string, display: string, locked?: { interruptedCreation
         throw refuse(`the folder has PG_VERSION (PostgreSQL ${version}) but no ${needed}/ folder, so it is not a whole PostgreSQL data directory.`, restore);
       }
     }
+    const server = runningServer(path.join(folder, "postmaster.pid"));
+    if (server !== undefined) {
+      throw refuse(
+        `the folder is the data directory of a running PostgreSQL server (its postmaster.pid names process ${server}), and PGlite would write into it and remove that file.`,
+        "Stop the server first, or open a copy of the folder. If no server runs there, remove postmaster.pid.",
+      );
+    }
     return "database";
   }
   const known = names.filter((name) => DATA_DIR_ENTRIES.has(name));
@@ -135,10 +143,28 @@ function inspect(folder: string, display: string, locked?: { interruptedCreation
   );
 }
 
+/**
+ * The PID of the live PostgreSQL server that a postmaster.pid names, if any.
+ * PGlite's own (left by a start that failed) names PID -42 and the folder
+ * /pglite/data, its WebAssembly file system's path, and is not a server's.
+ */
+function runningServer(file: string): number | undefined {
+  try {
+    if (!lstatSync(file).isFile() || lstatSync(file).size > 4096) return undefined;
+    const [pid, dataDir] = readFileSync(file, "latin1").split("\n");
+    const value = Number(pid);
+    if (dataDir === "/pglite/data" || !Number.isInteger(value) || value <= 0 || value === process.pid) return undefined;
+    return pidExists(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The version in a PG_VERSION file ("18"), or undefined if it holds anything else. */
 function readVersion(file: string): string | undefined {
   try {
-    if (!lstatSync(file).isFile()) return undefined;
+    const stat = lstatSync(file);
+    if (!stat.isFile() || stat.size > 64) return undefined;
     return /^(\d+(?:\.\d+)?)\n?$/.exec(readFileSync(file, "latin1"))?.[1];
   } catch {
     return undefined;
