@@ -238,12 +238,14 @@ function takeLock(folder: string, display: string): FolderLock {
 
 async function create(folder: string, lock: FolderLock): Promise<PGlite> {
   const before = new Set(readdirSync(folder));
-  lock.mark("creating");
+  let db: PGlite | undefined;
   try {
-    const db = await startNew(folder, () => removeAllBut(folder, before));
+    lock.mark("creating");
+    db = await startNew(folder, () => removeAllBut(folder, before));
     lock.mark("open");
     return db;
   } catch (err) {
+    await db?.close().catch(() => undefined);
     removeAllBut(folder, before);
     throw err;
   }
