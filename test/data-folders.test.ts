@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -16,6 +16,7 @@ import { LOCK_NAME } from "../src/backends/lock-holder.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = mkdtempSync(path.join(os.tmpdir(), "pglite-lab-folders-"));
+chmodSync(root, 0o755); // open to the child that runs as another user
 after(() => rmSync(root, { recursive: true, force: true }));
 
 let counter = 0;
@@ -183,6 +184,49 @@ test("a symbolic link to nothing is refused, and its target is not created", asy
   symlinkSync(target, link);
   await refused(urlOf(link), /symbolic link to .*missing, which does not exist/);
   assert.equal(lstatSync(target, { throwIfNoEntry: false }), undefined);
+});
+
+const asRoot = process.getuid?.() === 0;
+
+/**
+ * What opening `url` says in a child process that runs as nobody where this
+ * one runs as root (root may read and write anything), else as this user.
+ */
+function openAsAnotherUser(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "fixtures/open-folder.ts"), url], {
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+    child.stderr.resume();
+    child.on("error", reject);
+    child.on("close", () => resolve(out.trim()));
+  });
+}
+
+test("a folder the user may not read is refused", async () => {
+  const folder = newPath("private");
+  mkdirSync(folder);
+  writeFileSync(path.join(folder, "diary.txt"), "secret");
+  chmodSync(folder, asRoot ? 0o711 : 0o311); // the opener may pass through it, not list it
+  try {
+    assert.match(await openAsAnotherUser(urlOf(folder)), /^ConnectionError Cannot open .*private: permission denied/);
+  } finally {
+    chmodSync(folder, 0o755);
+  }
+});
+
+test("a database folder the user may read but not write is refused before PGlite starts, and left as it was", async () => {
+  const folder = await copyOfDatabase();
+  chmodSync(folder, asRoot ? 0o755 : 0o555);
+  try {
+    const before = snapshot(folder);
+    assert.match(await openAsAnotherUser(urlOf(folder)), /^ConnectionError Cannot open .*: the folder cannot be written \(EACCES\)/);
+    assert.deepEqual(snapshot(folder), before);
+  } finally {
+    chmodSync(folder, 0o755);
+  }
 });
 
 test("pglite:// URLs with a NUL or a broken %-escape are ArgumentErrors", async () => {

@@ -115,7 +115,8 @@ export function readCachedDump(): Uint8Array | undefined {
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") discardCachedDump();
+    // The path itself is bad (a looping link, a file this user may not read): replace it. Anything else (no file, out of file descriptors) leaves it.
+    if (["ELOOP", "EACCES", "EPERM", "ENXIO"].includes((err as NodeJS.ErrnoException).code ?? "")) discardCachedDump();
     return undefined;
   }
   let bytes: Uint8Array | undefined;
