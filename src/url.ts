@@ -33,7 +33,7 @@ export function parseEngineUrl(url: string | undefined): EngineTarget {
       throw new ArgumentError(`Engine URL "${url}" is not understood; use ${SCHEMES}.`);
     }
     if (rest.startsWith("/") || rest.startsWith("./") || rest.startsWith("../") || rest === "." || rest === "..") {
-      const folder = path.resolve(decodeURIComponent(rest));
+      const folder = path.resolve(decodeFolder(url, rest));
       return { dialect: "pglite", location: { kind: "directory", path: folder }, display: url };
     }
     throw new ArgumentError(
@@ -46,6 +46,18 @@ export function parseEngineUrl(url: string | undefined): EngineTarget {
       ? `Engine URL scheme "${scheme}:" is not supported; use ${SCHEMES}.`
       : `Engine URL "${url}" has no scheme; use ${SCHEMES}.`,
   );
+}
+
+/** The folder part of a pglite:// URL with its %-escapes decoded; one that cannot be a path is an ArgumentError naming the URL. */
+function decodeFolder(url: string, rest: string): string {
+  let folder: string;
+  try {
+    folder = decodeURIComponent(rest);
+  } catch {
+    throw new ArgumentError(`Engine URL "${url}" has a broken %-escape: write %25 for a percent sign in a folder name.`);
+  }
+  if (folder.includes("\0")) throw new ArgumentError(`Engine URL "${url}" names a folder with a NUL character, which no path can hold.`);
+  return folder;
 }
 
 /** The URL with its password (`user:pass@`, or a `password=` query parameter) replaced by `***`, for messages and logs. */
