@@ -30,14 +30,26 @@ Options:
   --help           show this help
 
 Cells tagged "raises-exception" must raise; cells tagged "ignore-output"
-(or "nbval-ignore-output") are run but neither checked nor updated.`;
+(or "nbval-ignore-output") are run but neither checked nor updated. Cells
+tagged "embedded-output" show what the embedded engine does (PGlite's
+version, scopes taking turns): with PGLITE_LAB_URL set to a server they are
+run but neither checked nor updated.`;
 
 /** Tags of cells whose outputs `--check` ignores and `--update` leaves alone. */
 export const IGNORE_OUTPUT_TAGS = ["ignore-output", "nbval-ignore-output"];
 
+/** The tag of a cell whose committed output is the embedded engine's. */
+export const EMBEDDED_OUTPUT_TAG = "embedded-output";
+
+/** Whether the notebooks run against a PostgreSQL server rather than the embedded engine. */
+function onServer(): boolean {
+  return /^postgres(ql)?:/i.test(process.env.PGLITE_LAB_URL ?? "");
+}
+
 /** Whether `--check` ignores the cell's outputs and `--update` leaves them alone. */
 function ignoresOutput(cell: Parameters<typeof cellTags>[0]): boolean {
-  return cellTags(cell).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag));
+  const tags = cellTags(cell);
+  return tags.some((tag) => IGNORE_OUTPUT_TAGS.includes(tag)) || (tags.includes(EMBEDDED_OUTPUT_TAG) && onServer());
 }
 
 interface Outcome {
