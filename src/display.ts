@@ -4,7 +4,9 @@
  * @module
  */
 import { formatValue } from "./echo.js";
+import { ArgumentError } from "./errors.js";
 import { localRequire } from "./internal/local-require.js";
+import { inTslabKernel, tslabDisplayData } from "./internal/tslab-kernel.js";
 
 /**
  * Options of {@link show}.
@@ -55,9 +57,9 @@ interface Tabular {
  */
 export function show(value: Tabular | readonly object[], options: ShowOptions = {}): void {
   const { rows, columns } = tabular(value);
-  const kernel = tslabDisplay();
-  if (kernel) kernel.html(renderHtmlTable(rows, columns, options));
-  else console.log(renderPlainTable(rows, columns, options));
+  if (!tslabDisplayData({ data: { "text/html": renderHtmlTable(rows, columns, options) } })) {
+    console.log(renderPlainTable(rows, columns, options));
+  }
 }
 
 function tabular(value: Tabular | readonly object[]): { rows: readonly Record<string, unknown>[]; columns: readonly string[] } {
@@ -77,17 +79,6 @@ function tabular(value: Tabular | readonly object[]): { rows: readonly Record<st
   }
   const result = value as Tabular;
   return { rows: result.rows as readonly Record<string, unknown>[], columns: result.columns };
-}
-
-/** tslab's display API when this process is a tslab kernel, else undefined. */
-function tslabDisplay(): { html(html: string): void } | undefined {
-  // tslab sets this internal global in its kernels; outside one, display.* throws "Not ready".
-  if (!(globalThis as Record<string, unknown>)["__tslab__"]) return undefined;
-  try {
-    return (localRequire("tslab") as { display: { html(html: string): void } }).display;
-  } catch {
-    return undefined;
-  }
 }
 
 function cell(value: unknown): string {
@@ -145,4 +136,96 @@ export function renderHtmlTable(
     `<table class="pglite-lab-result">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n` +
     `<p><small>${rows.length} ${rows.length === 1 ? "row" : "rows"}${more}</small></p>`
   );
+}
+
+/**
+ * Options of {@link showSvg}.
+ *
+ * @example
+ * ```ts
+ * import { showSvg, type ShowSvgOptions } from "pglite-lab";
+ *
+ * const options: ShowSvgOptions = { alt: "a red square" };
+ * showSvg('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20" fill="red"/></svg>', options);
+ * // [SVG image 20×20: a red square]
+ * ```
+ */
+export interface ShowSvgOptions {
+  /** A few words saying what the picture shows: the text form of the output, printed outside a notebook. */
+  readonly alt?: string;
+}
+
+/** Loaded at most once: a PNG renderer, or null where `@resvg/resvg-js` is not installed. */
+let rasterizer: ((svg: string) => Uint8Array) | null | undefined;
+
+/**
+ * Shows an SVG picture (a chart drawn by hand, say) in a notebook, and a
+ * PNG of the same picture in the same output.
+ *
+ * Jupyter opens a notebook it did not run itself as "Not Trusted" and then
+ * drops SVG from its saved outputs until the cell runs again, but shows PNG:
+ * with both, a committed chart is visible on opening. The PNG is drawn with
+ * `@resvg/resvg-js` (a prebuilt binary from npm, no build step), with the
+ * machine's fonts, when that package can be loaded; without it the output
+ * holds the SVG alone. Outside a notebook it prints one line naming the
+ * picture.
+ *
+ * @example
+ * ```ts
+ * import { showSvg } from "pglite-lab";
+ *
+ * showSvg('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><text x="4" y="24">42</text></svg>');
+ * // [SVG image 120×40]
+ * ```
+ */
+export function showSvg(svg: string, options: ShowSvgOptions = {}): void {
+  if (typeof svg !== "string" || !/<svg[\s>]/i.test(svg)) {
+    throw new ArgumentError("showSvg() takes the text of an SVG document, starting with <svg …>.");
+  }
+  const size = svgSize(svg);
+  const text = `[SVG image${size ? ` ${size.width}×${size.height}` : ""}${options.alt ? `: ${options.alt}` : ""}]`;
+  if (!inTslabKernel()) {
+    console.log(text);
+    return;
+  }
+  const data: Record<string, string> = { "image/svg+xml": svg, "text/plain": text };
+  const metadata: Record<string, unknown> = {};
+  const png = renderPng(svg);
+  if (png !== undefined) {
+    data["image/png"] = Buffer.from(png).toString("base64");
+    // Drawn at twice the size for sharp screens, shown at the SVG's own size.
+    if (size) metadata["image/png"] = { width: size.width, height: size.height };
+  }
+  tslabDisplayData({ data, metadata });
+}
+
+function svgSize(svg: string): { width: number; height: number } | undefined {
+  const tag = /<svg\b[^>]*>/i.exec(svg)?.[0] ?? "";
+  const width = Number(/\swidth="(\d+(?:\.\d+)?)(?:px)?"/.exec(tag)?.[1]);
+  const height = Number(/\sheight="(\d+(?:\.\d+)?)(?:px)?"/.exec(tag)?.[1]);
+  return width > 0 && height > 0 ? { width, height } : undefined;
+}
+
+interface ResvgModule {
+  Resvg: new (svg: string, options: Record<string, unknown>) => { render(): { asPng(): Uint8Array } };
+}
+
+function renderPng(svg: string): Uint8Array | undefined {
+  if (rasterizer === undefined) {
+    try {
+      const { Resvg } = localRequire("@resvg/resvg-js") as ResvgModule;
+      rasterizer = (text) =>
+        new Resvg(text, { background: "white", fitTo: { mode: "zoom", value: 2 }, font: { loadSystemFonts: true } })
+          .render()
+          .asPng();
+    } catch {
+      rasterizer = null;
+    }
+  }
+  if (rasterizer === null) return undefined;
+  try {
+    return rasterizer(svg);
+  } catch {
+    return undefined; // an SVG resvg cannot read still shows as SVG
+  }
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { installNotebookErrorDisplay } from "./internal/notebook-error-text.js";
 
 /**
  * Base class of every error pglite-lab throws.
@@ -154,6 +155,11 @@ interface DriverErrorFields {
  * `column` and `constraint` are kept as properties and the driver error is the
  * `cause`. Subclasses sort the failure by SQLSTATE class.
  *
+ * In a notebook (the tslab kernel) the error prints as its class, message,
+ * statement and the values you passed (the rows of an executemany as you
+ * gave them), without stack frames or driver fields; `err.stack` and
+ * `err.cause` still hold everything.
+ *
  * @example
  * ```ts
  * import { createEngine, StatementError } from "pglite-lab";
@@ -172,6 +178,12 @@ export class StatementError extends PgliteLabError {
   readonly sql: string;
   /** The bound parameters, as sent. */
   readonly parameters: readonly unknown[];
+  /**
+   * For an executemany (`conn.execute(table.insert(), rows)`), the rows of the
+   * statement that failed, as the caller passed them; `parameters` then holds
+   * the column arrays that were sent in their place.
+   */
+  readonly rows: readonly Record<string, unknown>[] | undefined;
   /** PostgreSQL's SQLSTATE code, such as `23505` for a unique violation. */
   readonly code: string | undefined;
   /** The table PostgreSQL named in its report, if any. */
@@ -181,11 +193,12 @@ export class StatementError extends PgliteLabError {
   /** The constraint PostgreSQL named in its report, if any. */
   readonly constraint: string | undefined;
 
-  constructor(message: string, sql: string, parameters: readonly unknown[], cause: unknown) {
+  constructor(message: string, sql: string, parameters: readonly unknown[], cause: unknown, rows?: readonly Record<string, unknown>[]) {
     super(message, { cause });
     const fields = (cause ?? {}) as DriverErrorFields;
     this.sql = sql;
     this.parameters = parameters;
+    this.rows = rows;
     this.code = fields.code;
     this.table = fields.table;
     this.column = fields.column;
@@ -276,8 +289,17 @@ export class ResultError extends PgliteLabError {}
 /** Longest statement text quoted in full in an error message. */
 const MAX_SQL_IN_MESSAGE = 2000;
 
-/** Wraps a driver error for `sql` in the {@link StatementError} subclass its SQLSTATE calls for. */
-export function statementError(cause: unknown, sql: string, parameters: readonly unknown[], note?: string): StatementError {
+/**
+ * Wraps a driver error for `sql` in the {@link StatementError} subclass its
+ * SQLSTATE calls for; `rows` are an executemany's rows, as the caller gave them.
+ */
+export function statementError(
+  cause: unknown,
+  sql: string,
+  parameters: readonly unknown[],
+  note?: string,
+  rows?: readonly Record<string, unknown>[],
+): StatementError {
   const fields = (cause ?? {}) as DriverErrorFields & { message?: string };
   const code = fields.code ?? "";
   const kind = code.startsWith("23")
@@ -296,5 +318,7 @@ export function statementError(cause: unknown, sql: string, parameters: readonly
   }
   if (note) lines.push(note);
   lines.push(`Statement: ${shown}`);
-  return new kind(lines.join("\n"), sql, parameters, cause);
+  return new kind(lines.join("\n"), sql, parameters, cause, rows);
 }
+
+installNotebookErrorDisplay(PgliteLabError.prototype);

@@ -66,7 +66,7 @@ export {
   uuid,
   varchar,
 } from "./schema/types.js";
-export { show, type ShowOptions } from "./display.js";
+export { show, showSvg, type ShowOptions, type ShowSvgOptions } from "./display.js";
 export type { EchoLogger } from "./echo.js";
 export {
   ArgumentError,

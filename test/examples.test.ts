@@ -60,7 +60,7 @@ for (const example of api.examples) {
   writeFileSync(runnableOf(example), js.outputText);
 }
 
-/** Output an example promises: comments after a console.log(…) / show(…) line, or right below it. */
+/** Output an example promises: comments after a console.log(…) / show(…) / showSvg(…) line, or right below it. */
 function expectedOutputs(code: string): string[] {
   const source = ts.createSourceFile("example.mts", code, ts.ScriptTarget.Latest, true);
   const comments = new Map<number, { text: string; trailing: boolean }>();
@@ -80,7 +80,7 @@ function expectedOutputs(code: string): string[] {
   };
   visit(source);
   const lines = code.split("\n");
-  const prints = (line: string) => /\bconsole\.log\(|(^|[^.\w])show\(/.test(line);
+  const prints = (line: string) => /\bconsole\.log\(|(^|[^.\w])show(Svg)?\(/.test(line);
   const expected: string[] = [];
   lines.forEach((line, i) => {
     if (!prints(line)) return;

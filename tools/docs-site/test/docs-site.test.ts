@@ -14,8 +14,8 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { REPO_ROOT } from "../src/public-api.js";
 import { serveStatic, type StaticServer } from "../src/static-server.js";
+import { hasChromium, launchChromium } from "../../../test/support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 // The test's own build of the site (what `npm run docs` writes to docs/site/, with
 // typedoc's --out pointed here), so that test runs at the same time, or a running
 // `npm run docs:serve`, do not pull pages from under each other.
@@ -112,22 +112,7 @@ describe("docs site", () => {
       : [];
     t.diagnostic(`${notebooks.length} notebooks rendered as guides`);
     server = await serveStatic(SITE);
-    if (existsSync(CHROMIUM)) {
-      const { chromium } = await import("playwright-core");
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
-    }
+    if (hasChromium()) browser = await launchChromium();
   });
 
   test("the landing page shows the title and the quickstart", { timeout: 60_000 }, async (t) => {

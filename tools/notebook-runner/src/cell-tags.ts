@@ -16,7 +16,20 @@ export function expectsError(cell: Cell): boolean {
   return cellTags(cell).includes(RAISES_EXCEPTION_TAG);
 }
 
-/** Whether the cell's outputs vary from run to run, so that they are neither compared nor rewritten. */
+/** The tag of a cell whose committed output is the embedded engine's (PGlite's version, scopes taking turns). */
+export const EMBEDDED_OUTPUT_TAG = "embedded-output";
+
+/** Whether the notebooks run against a PostgreSQL server rather than the embedded engine. */
+function onServer(): boolean {
+  return /^postgres(ql)?:/i.test(process.env["PGLITE_LAB_URL"] ?? "");
+}
+
+/**
+ * Whether `--check` ignores the cell's outputs and `--update` leaves them
+ * alone: they vary from run to run, or they are the embedded engine's and
+ * the notebooks run on a server.
+ */
 export function ignoresOutput(cell: Cell): boolean {
-  return cellTags(cell).some((tag) => IGNORE_OUTPUT_TAGS.includes(tag));
+  const tags = cellTags(cell);
+  return tags.some((tag) => IGNORE_OUTPUT_TAGS.includes(tag)) || (tags.includes(EMBEDDED_OUTPUT_TAG) && onServer());
 }

@@ -32,7 +32,10 @@ Options:
   --help           show this help
 
 Cells tagged "raises-exception" must raise; cells tagged "ignore-output"
-(or "nbval-ignore-output") are run but neither checked nor updated.`;
+(or "nbval-ignore-output") are run but neither checked nor updated. Cells
+tagged "embedded-output" show what the embedded engine does (PGlite's
+version, scopes taking turns): with PGLITE_LAB_URL set to a server they are
+run but neither checked nor updated.`;
 
 interface Outcome {
   name: string;
