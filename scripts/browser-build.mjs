@@ -77,6 +77,7 @@ export async function buildBrowserPackage(outdir = path.join(ROOT, "dist", "brow
       target: "es2022",
       outdir: fresh,
       external: ["@electric-sql/pglite", "kysely"],
+      keepNames: true, // error classes take their name from the class
       plugins: [browserSwaps()],
       logLevel: "warning",
     });

@@ -1,8 +1,8 @@
 /**
  * Stands in for `node:fs` in the browser build: the functions the embedded
- * backend imports. Only the on-disk database uses the file system, and the browser build refuses `pglite://./dir` URLs
- * before any of these run (see engine-url.ts); if one runs anyway, it fails
- * with a message that says why.
+ * backend imports. Only the on-disk database uses the file system, and the
+ * browser build refuses `pglite://./dir` URLs before any of these run (see
+ * engine-url.ts); if one runs anyway, it fails with a message that says why.
  *
  * @module
  */

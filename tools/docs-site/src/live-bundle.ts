@@ -31,6 +31,8 @@ const common: esbuild.BuildOptions = {
   platform: "browser",
   target: "es2022",
   minify: true,
+  // Error classes name themselves from their class (`this.name = new.target.name`): keep the names minifying would shorten.
+  keepNames: true,
   legalComments: "none",
   logLevel: "warning",
 };
