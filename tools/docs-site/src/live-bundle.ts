@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -57,6 +57,7 @@ export async function buildLoader(outfile: string): Promise<number> {
  * together: a guide downloads only those its cells import).
  */
 export async function buildRuntime(outdir: string): Promise<Record<string, number>> {
+  rmSync(outdir, { recursive: true, force: true }); // no chunks of an earlier build left behind
   mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
     ...common,

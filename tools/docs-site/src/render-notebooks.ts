@@ -233,7 +233,7 @@ export function renderNotebook(
     } else if (cell.cell_type === "code") {
       if (source.trim() === "") continue;
       for (const name of importedNames(source)) if (api.has(name)) uses.add(name);
-      const outputs = (cell.outputs ?? []).map(renderOutput).filter((output) => output !== undefined);
+      const outputs = (cell.outputs ?? []).map(renderOutput).filter((output): output is string => output !== undefined);
       parts.push(liveCell(index, source, outputs, needsNode.get(index), false));
     }
   }

@@ -18,7 +18,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { REPO_ROOT } from "../src/public-api.js";
 import { serveStatic, type StaticServer } from "../src/static-server.js";
-import { guideUrl, outputDiffs, pageOutputs, runAll } from "./live-guide-page.js";
+import { guideUrl, outputDiffs, pageOutputs, runAll } from "../src/live-guide-page.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 // The test's own build of the site (what `npm run docs` writes to docs/site/, with

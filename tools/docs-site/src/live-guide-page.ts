@@ -1,12 +1,17 @@
-// Driving a live guide page in Chromium for docs-site.test.ts: find a notebook's guide page,
-// press Run all, read what each cell printed (the page keeps nbformat outputs), and compare it
-// with the notebook's committed outputs the way `npm start -- --check` does.
+/**
+ * Driving a live guide page in Chromium (for the browser test and
+ * measure-live.ts): find a notebook's guide page, press Run all, read what
+ * each cell printed (the page keeps nbformat outputs), and compare it with
+ * the notebook's committed outputs the way `npm start -- --check` does.
+ *
+ * @module
+ */
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { ignoresOutput } from "../../notebook-runner/src/cell-tags.js";
 import { compareOutputs } from "../../notebook-runner/src/compare-outputs.js";
 import { readNotebook, type NbOutput } from "../../notebook-runner/src/notebook.js";
-import { REPO_ROOT } from "../src/public-api.js";
+import { REPO_ROOT } from "./public-api.js";
 
 /** What `globalThis.pgliteLabLive.lastReport` holds after Run all (see live/runtime.ts). */
 export interface RunAllReport {
