@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { compileCell, RUNTIME_NAMES } from "./cell-compiler.js";
+import { CellSyntaxError, compileCell, RUNTIME_NAMES } from "./cell-compiler.js";
 import { ModuleLoader } from "./module-loader.js";
 import { processStandIn } from "./node-stand-ins.js";
 import type { OutputArea } from "./output-area.js";
@@ -22,6 +22,8 @@ import { tslabModule } from "./tslab-module.js";
 type Accessor = [get: () => unknown, set?: (value: unknown) => void];
 
 const SCOPE = "__pgliteLab$scope";
+/** How long a restart waits for the previous session's engines to close. */
+const RESTART_PATIENCE_MS = 3000;
 
 /** `import x from "m"`: the module's default export, or the module itself when it has none (CommonJS interop). */
 function interopDefault(module: unknown): unknown {
@@ -84,7 +86,8 @@ export class NotebookSession {
         `with (${SCOPE}) { return (async () => {\n${compiled.body}\n})(); }`,
       ) as typeof run;
     } catch (err) {
-      console.error(err);
+      // As tslab prints a compile error: the message, without the runtime's stack.
+      console.error(err instanceof CellSyntaxError ? `${err.name}: ${err.message}` : err);
       return false;
     }
     const publish = (accessors: Record<string, Accessor>) => {
@@ -101,11 +104,16 @@ export class NotebookSession {
     }
   }
 
-  /** Forgets every variable and disposes of the engines the cells created, as a kernel restart would. */
+  /**
+   * Forgets every variable and disposes of the engines the cells created, as
+   * a kernel restart would. An engine whose scope never ends (a cell left it
+   * waiting) is given a few seconds, then left behind.
+   */
   async restart(): Promise<void> {
     const engines = [...this.#modules.engines];
     this.#values = new Map();
     this.#modules = new ModuleLoader(this.#router);
-    await Promise.all(engines.map((engine) => engine.dispose().catch(() => undefined)));
+    const patience = new Promise<void>((resolve) => setTimeout(resolve, RESTART_PATIENCE_MS));
+    await Promise.race([Promise.all(engines.map((engine) => engine.dispose().catch(() => undefined))), patience]);
   }
 }

@@ -13,6 +13,20 @@ import { compareOutputs } from "../../notebook-runner/src/compare-outputs.js";
 import { readNotebook, type NbOutput } from "../../notebook-runner/src/notebook.js";
 import { REPO_ROOT } from "./public-api.js";
 
+/** Debian's Chromium, which the browser test and the measurements drive. */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** How they start it: headless-friendly, and quiet on a machine without network. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
 /** What `globalThis.pgliteLabLive.lastReport` holds after Run all (see live/runtime.ts). */
 export interface RunAllReport {
   ran: number;

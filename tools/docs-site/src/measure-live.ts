@@ -22,7 +22,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Page } from "playwright-core";
-import { guideUrl, runAll } from "./live-guide-page.js";
+import { CHROMIUM, CHROMIUM_ARGS, guideUrl, runAll } from "./live-guide-page.js";
 import { REPO_ROOT } from "./public-api.js";
 import { serveStatic } from "./static-server.js";
 
@@ -76,7 +76,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function pageWeight(site: string, guide: string): Promise<number> {
   const server = await serveStatic(site);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
   try {
     const page = await browser.newPage();
     await page.goto(await guideUrl(server.url, guide), { waitUntil: "networkidle" });
@@ -90,18 +90,9 @@ async function pageWeight(site: string, guide: string): Promise<number> {
 const profile = mkdtempSync(path.join(tmpdir(), "pglite-lab-measure-"));
 const server = await serveStatic(values.site as string);
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: "/usr/bin/chromium",
+  executablePath: CHROMIUM,
   headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    ...(process.env["CHROMIUM_FLAGS"] ?? "").split(" ").filter(Boolean),
-  ],
+  args: [...CHROMIUM_ARGS],
 });
 try {
   const url = await guideUrl(server.url, values.guide as string);

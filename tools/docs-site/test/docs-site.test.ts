@@ -18,9 +18,8 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { REPO_ROOT } from "../src/public-api.js";
 import { serveStatic, type StaticServer } from "../src/static-server.js";
-import { guideUrl, outputDiffs, pageOutputs, runAll } from "../src/live-guide-page.js";
+import { CHROMIUM, CHROMIUM_ARGS, guideUrl, outputDiffs, pageOutputs, runAll } from "../src/live-guide-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 // The test's own build of the site (what `npm run docs` writes to docs/site/, with
 // typedoc's --out pointed here), so that test runs at the same time, or a running
 // `npm run docs:serve`, do not pull pages from under each other.
@@ -124,15 +123,7 @@ describe("docs site", () => {
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: [...CHROMIUM_ARGS],
       });
     }
   });
