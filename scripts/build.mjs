@@ -5,9 +5,11 @@
 //
 // The build goes to a fresh folder that replaces dist/cjs by rename, so a
 // notebook or test running meanwhile never finds the package half-written.
+// Then dist/browser: the `browser` condition's bundle (see browser-build.mjs).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { buildBrowserPackage } from "./browser-build.mjs";
 
 const require = createRequire(import.meta.url);
 const fresh = `dist/.cjs-${process.pid}`;
@@ -29,3 +31,5 @@ try {
   rmSync(fresh, { recursive: true, force: true });
   rmSync(old, { recursive: true, force: true });
 }
+
+await buildBrowserPackage();

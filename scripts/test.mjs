@@ -1,4 +1,5 @@
-// The whole suite: a type check of the project (type tests included), then
+// The whole suite: a type check of the project (type tests included) and of the
+// guides' in-page runtime, then
 // every *.test.ts under test/ (the library) and tools/*/test/ (the tools beside
 // it) through Node's built-in runner with tsx.
 // Extra arguments are passed to the runner, e.g. `npm test -- --test-name-pattern=stream`;
@@ -23,10 +24,13 @@ function find(dir) {
 
 if (files.length === 0) {
   console.log("Type-checking the project (tsc --noEmit) ...");
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"], {
-    stdio: "inherit",
-  });
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  // The guides' in-page runtime is browser code with a tsconfig of its own (DOM, no Node types).
+  for (const project of ["tsconfig.json", "tools/docs-site/live/tsconfig.json"]) {
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project, "--noEmit"], {
+      stdio: "inherit",
+    });
+    if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  }
 }
 
 const tests = files.length > 0 ? files : [...find("test"), ...find("tools")].sort();

@@ -10,9 +10,14 @@
  *
  * @module
  */
-import { inspect } from "node:util";
 import { formatValue } from "../echo.js";
 import { inTslabKernel } from "./tslab-kernel.js";
+
+/**
+ * `util.inspect.custom`, by its registered name: the same symbol Node's
+ * inspect looks up, without importing node:util (the browser build has none).
+ */
+const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 
 /** How many parameters or rows the text shows before it counts the rest. */
 const SHOWN = 10;
@@ -53,7 +58,7 @@ export function notebookErrorText(error: ErrorParts): string {
  */
 export function installNotebookErrorDisplay(prototype: Error): void {
   if (!inTslabKernel()) return;
-  Object.defineProperty(prototype, inspect.custom, {
+  Object.defineProperty(prototype, INSPECT_CUSTOM, {
     configurable: true,
     writable: true,
     value(this: ErrorParts) {

@@ -13,11 +13,18 @@
  * links to are listed in its front matter (`uses`), which the typedoc plugin
  * (`typedoc-plugin.mjs`) turns into "Used in guides" links on the API pages.
  *
+ * Each code cell is wrapped in a `<div class="nb-cell">` that the guides'
+ * loader gives a Run button (see `../live/`); a cell that cannot run in a web
+ * page carries the reason (browser-support.ts). Hidden cells stay in the page,
+ * hidden, so that Run all still runs them.
+ *
  * @module
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { LIVE } from "../live/markup.js";
+import { cellsNeedingNode } from "./browser-support.js";
 import { readPublicApi, REPO_ROOT, type PublicApi } from "./public-api.js";
 
 /** A guide rendered from one notebook. */
@@ -116,6 +123,17 @@ function renderOutput(output: RawOutput): string | undefined {
   }
 }
 
+/**
+ * A code cell and its outputs inside the wrapper the live guides look for.
+ * The blank lines let Markdown render the fenced code inside the HTML block.
+ */
+function liveCell(index: number, source: string, outputs: readonly string[], needs: string | undefined, hidden: boolean): string {
+  const attributes = [`class="${LIVE.cell}"`, `${LIVE.indexAttribute}="${index}"`];
+  if (needs) attributes.push(`${LIVE.needsAttribute}="${needs.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`);
+  if (hidden) attributes.push("hidden");
+  return [`<div ${attributes.join(" ")}>`, fenced("ts", source), ...outputs, "</div>"].join("\n\n");
+}
+
 /** Names imported from "pglite-lab" in a code cell. */
 function importedNames(source: string): string[] {
   const names: string[] = [];
@@ -189,9 +207,16 @@ export function renderNotebook(
   const parts: string[] = [];
   /** Where the "rendered from" note goes: after the title cell. */
   let titleAt = 0;
-  for (const cell of notebook.cells) {
-    if (cell.metadata?.tags?.some((tag) => HIDDEN_TAGS.includes(tag))) continue;
+  const needsNode = cellsNeedingNode(
+    notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" ? [{ index, source: joinText(cell.source) }] : [])),
+  );
+  for (const [index, cell] of notebook.cells.entries()) {
+    const hidden = cell.metadata?.tags?.some((tag) => HIDDEN_TAGS.includes(tag)) ?? false;
     const source = joinText(cell.source);
+    if (hidden) {
+      if (cell.cell_type === "code" && source.trim() !== "") parts.push(liveCell(index, source, [], needsNode.get(index), true));
+      continue;
+    }
     if (cell.cell_type === "markdown") {
       if (title === slug) {
         const h1 = /^#\s+(.+?)\s*#*\s*$/m.exec(source);
@@ -208,11 +233,8 @@ export function renderNotebook(
     } else if (cell.cell_type === "code") {
       if (source.trim() === "") continue;
       for (const name of importedNames(source)) if (api.has(name)) uses.add(name);
-      parts.push(fenced("ts", source));
-      for (const output of cell.outputs ?? []) {
-        const rendered = renderOutput(output);
-        if (rendered !== undefined) parts.push(rendered);
-      }
+      const outputs = (cell.outputs ?? []).map(renderOutput).filter((output): output is string => output !== undefined);
+      parts.push(liveCell(index, source, outputs, needsNode.get(index), false));
     }
   }
   if (unknown.size > 0) {
@@ -222,7 +244,8 @@ export function renderNotebook(
   const frontMatter = ["---", `title: ${JSON.stringify(title)}`, `uses: ${JSON.stringify(sortedUses)}`, "---"].join("\n");
   const origin =
     `<p class="nb-origin"><small>Rendered from <code>notebooks/${slug}.ipynb</code> with its saved outputs. ` +
-    "Run it yourself with <code>npm run lab</code>, or all notebooks with <code>npm start</code>.</small></p>";
+    "Press Run all to run it in this page, or run it yourself with <code>npm run lab</code>, " +
+    "or all notebooks with <code>npm start</code>.</small></p>";
   const body = [...parts];
   body.splice(titleAt, 0, origin);
   const markdown = `${frontMatter}\n\n${body.join("\n\n")}\n`;

@@ -3,6 +3,12 @@
  * `npm run docs:serve` and by the browser test. GET and HEAD only, files
  * inside the root only, `index.html` for folders.
  *
+ * What the live guides need from it: WebAssembly as `application/wasm` (so
+ * that the browser compiles PGlite while it downloads, and caches the
+ * compiled code), and revalidation (`ETag`, `304 Not Modified`), so that a
+ * second visit downloads nothing. No cross-origin isolation headers: PGlite
+ * runs on the page's own thread and needs no SharedArrayBuffer.
+ *
  * @module
  */
 import { createReadStream } from "node:fs";
@@ -22,6 +28,10 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
+  ".wasm": "application/wasm",
+  ".data": "application/octet-stream",
+  ".gz": "application/gzip",
+  ".mjs": "text/javascript; charset=utf-8",
 };
 
 /** A running server: its base URL (`http://127.0.0.1:PORT/`) and how to stop it. */
@@ -57,11 +67,17 @@ export async function serveStatic(root: string, port = 0): Promise<StaticServer>
         file = path.join(file, "index.html");
         info = await stat(file);
       }
-      res.writeHead(200, {
+      const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
+      const headers = {
         "Content-Type": TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
-        "Content-Length": info.size,
         "Cache-Control": "no-cache",
-      });
+        ETag: etag,
+      };
+      if (req.headers["if-none-match"] === etag) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      res.writeHead(200, { ...headers, "Content-Length": info.size });
       if (req.method === "HEAD") res.end();
       else createReadStream(file).pipe(res);
     } catch {

@@ -4,7 +4,11 @@
 // a stale site), then Debian's
 // Chromium, driven by playwright-core, reads it from a local HTTP server:
 // landing page, guide pages with their result tables, an API page with its
-// example, search, console errors, and every same-origin link.
+// example, search, console errors, and every same-origin link; then the live
+// guides: Run all on the quickstart, fetchall, streaming and transactions
+// guides runs every cell in the page, and each cell's output must match the
+// notebook's committed output (sanitized as the notebook runner does it), an
+// edited cell runs again, and nothing of the runtime loads before the first Run.
 // Without /usr/bin/chromium the browser checks are skipped (the build still runs).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -15,6 +19,7 @@ import type { Browser, Page } from "playwright-core";
 import { REPO_ROOT } from "../src/public-api.js";
 import { serveStatic, type StaticServer } from "../src/static-server.js";
 import { hasChromium, launchChromium } from "../../../test/support/chromium.js";
+import { guideUrl, outputDiffs, pageOutputs, runAll } from "../src/live-guide-page.js";
 
 // The test's own build of the site (what `npm run docs` writes to docs/site/, with
 // typedoc's --out pointed here), so that test runs at the same time, or a running
@@ -23,6 +28,8 @@ const SITE = path.join(REPO_ROOT, "test-artifacts", `docs-site-${process.pid}`);
 const ARTIFACTS = path.join(REPO_ROOT, "test-artifacts");
 // Where the build writes one Markdown page per notebook (see tools/docs-site/src/render-notebooks.ts).
 const GUIDES_SRC = path.join(REPO_ROOT, "docs", "site-src", "guides");
+/** How long Run all may take on a guide; PGlite's start and the streaming guide's 200k rows dominate. */
+const RUN_ALL_TIMEOUT = 480_000;
 
 /** Runs `npm run docs` (without npm's own output) and collects what it prints. */
 function buildSite(): Promise<{ code: number | null; output: string }> {
@@ -229,5 +236,104 @@ describe("docs site", () => {
     assert.deepEqual([...new Set(missingAnchors)], [], `links to missing anchors:\n${[...new Set(missingAnchors)].join("\n")}`);
     assert.ok(pages.length > 20, `the crawl reached only ${pages.length} pages`);
     assert.deepEqual(errors, [], `errors in the browser:\n${errors.join("\n")}`);
+  });
+  /** Opens the guide of `file`, presses Run all, and checks it ran to the end with no console error; returns the page. */
+  async function runGuide(t: { diagnostic(message: string): void }, file: string): Promise<Page> {
+    assert.ok(server);
+    const errorsBefore = errors.length;
+    const page = await open(await guideUrl(server.url, file));
+    const report = await runAll(page, RUN_ALL_TIMEOUT);
+    t.diagnostic(`${file}: ran ${report.ran} cells (${report.skipped} need Node) in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+    assert.equal(report.failedAt, undefined, `${file}: Run all stopped at cell ${report.failedAt}:\n${JSON.stringify(await pageOutputs(page, report.failedAt ?? -1))}`);
+    assert.deepEqual(errors.slice(errorsBefore), [], `${file}: errors in the browser`);
+    return page;
+  }
+
+  test("a guide page loads nothing of the live runtime before the first Run", { timeout: 60_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const requests: string[] = [];
+    const page = await newPage();
+    page.on("request", (request) => requests.push(request.url()));
+    await page.goto(await guideUrl(server.url, "00-quickstart.ipynb"), { waitUntil: "networkidle" });
+    const cells = await page.locator(".nb-cell").count();
+    assert.ok(cells > 0, "the quickstart guide has no live cells");
+    assert.equal(await page.getByRole("button", { name: "Run", exact: true }).count(), cells, "one Run button per code cell");
+    assert.equal(await page.getByRole("button", { name: "Run all", exact: true }).count(), 1);
+    const live = requests.filter((url) => new URL(url).pathname.includes("/live/"));
+    assert.deepEqual(live, [], "the runtime or PGlite was requested before any Run");
+    await page.close();
+  });
+
+  test("Run all runs the quickstart guide in the page, every output as the notebook saved it", { timeout: RUN_ALL_TIMEOUT + 60_000 }, async (t) => {
+    if (!ready(t)) return;
+    const page = await runGuide(t, "00-quickstart.ipynb");
+    assert.deepEqual(await outputDiffs(page, "00-quickstart.ipynb"), []);
+    await page.screenshot({ path: path.join(ARTIFACTS, "docs-live-quickstart.png"), fullPage: true });
+    await page.close();
+  });
+
+  test("an edited cell runs again and shows its new output", { timeout: RUN_ALL_TIMEOUT + 60_000 }, async (t) => {
+    if (!ready(t)) return;
+    const page = await runGuide(t, "00-quickstart.ipynb");
+    const last = page.locator(".nb-cell:not([data-nb-needs])").last();
+    const index = Number(await last.getAttribute("data-nb-cell"));
+    await last.locator(":scope > pre > code").fill("console.log(String(engine), engine.disposed);");
+    await last.getByRole("button", { name: "Run", exact: true }).click();
+    await last.locator(".nb-live-output", { hasText: "Engine(pglite://memory) true" }).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await pageOutputs(page, index), [{ output_type: "stream", name: "stdout", text: "Engine(pglite://memory) true\n" }]);
+    await page.close();
+  });
+
+  test("Run all runs the fetchall guide in the page, result tables included", { timeout: RUN_ALL_TIMEOUT + 60_000 }, async (t) => {
+    if (!ready(t)) return;
+    const page = await runGuide(t, "05-fetchall.ipynb");
+    assert.deepEqual(await outputDiffs(page, "05-fetchall.ipynb"), []);
+    const tables = page.locator(".nb-live-output table.pglite-lab-result");
+    assert.ok((await tables.count()) > 0, "show() rendered no HTML table in the page");
+    await tables.first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, "docs-live-fetchall.png") });
+    await page.close();
+  });
+
+  test("Run all runs the streaming guide in the page, and an edited cell draws the chart", { timeout: RUN_ALL_TIMEOUT + 60_000 }, async (t) => {
+    if (!ready(t)) return;
+    const page = await runGuide(t, "06-streaming.ipynb");
+    assert.deepEqual(await outputDiffs(page, "06-streaming.ipynb"), []);
+    // The heap measurements are Node's: those cells keep their saved outputs and say so.
+    const nodeOnly = page.locator(".nb-cell[data-nb-needs]");
+    assert.ok((await nodeOnly.count()) > 0, "no cell of the streaming guide is marked as needing Node");
+    assert.ok(await nodeOnly.first().getByRole("button", { name: "Run", exact: true }).isDisabled());
+    assert.match(await nodeOnly.first().locator(".nb-live-note").innerText(), /^Needs Node: this cell uses/);
+    // The chart function runs in the page; tslab.display.svg shows what it draws.
+    const chartCell = page.locator(".nb-cell:not([data-nb-needs])", { hasText: "function chart(" });
+    const code = chartCell.locator(":scope > pre > code");
+    const source = await code.innerText();
+    await code.fill(`${source}\ntslab.display.svg(chart([{ rows: 1000, fetchAll: 2e6, stream: 1e6 }, { rows: 2000, fetchAll: 4e6, stream: 1e6 }]));`);
+    await chartCell.getByRole("button", { name: "Run", exact: true }).click();
+    const chart = chartCell.locator('.nb-live-output img[src^="data:image/svg+xml;base64,"]');
+    await chart.waitFor({ timeout: 60_000 });
+    await chart.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, "docs-live-chart.png") });
+    await page.close();
+  });
+
+  test("Run all runs the transactions guide in the page; a nested engine.begin() fails with ScopeError", { timeout: RUN_ALL_TIMEOUT + 60_000 }, async (t) => {
+    if (!ready(t)) return;
+    const page = await runGuide(t, "07-transactions.ipynb");
+    assert.deepEqual(await outputDiffs(page, "07-transactions.ipynb"), []);
+    assert.ok(
+      await page.locator(".nb-live-output", { hasText: "ScopeError: engine.begin() was called inside an open scope" }).count(),
+      "the nested scope did not fail with a ScopeError",
+    );
+    await page.close();
+  });
+
+  test("cells that need Node or a server say so on a disabled Run button", { timeout: 60_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const page = await open(await guideUrl(server.url, "08-to-a-server.ipynb"));
+    const server8 = page.locator(".nb-cell", { hasText: "postgres://learner:secret@127.0.0.1:1/lab" });
+    assert.ok(await server8.getByRole("button", { name: "Run", exact: true }).isDisabled());
+    assert.match(await server8.locator(".nb-live-note").innerText(), /Needs Node: this cell connects to a PostgreSQL server/);
+    await page.close();
   });
 });
