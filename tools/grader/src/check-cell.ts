@@ -33,21 +33,51 @@ export interface Verdict {
   hint: string;
 }
 
+/** Longest line of a generated notebook check cell, as in the notebooks' other code cells. */
+const CELL_WIDTH = 90;
+
 /**
  * The source of a visible check cell: the check's body in an async function,
- * run at once, printing `✓ <description>` or `✗ <hint>`.
+ * run at once, printing `✓ <description>` or `✗ <hint>`. Its lines are at most
+ * 90 characters long when the check's body lines are at most 86.
  */
 export function notebookCheckCell(check: Check): string {
+  const passed = JSON.stringify(`✓ ${check.description}`);
+  const verdict = `  console.log(hint ? "✗ " + hint : ${passed});`;
   return [
-    `// Check "${check.id}". Do not edit: the grader runs its own copy of this cell, and hidden checks too.`,
+    `// Check "${check.id}". Do not edit: the grader runs its own copy`,
+    "// of this cell, and hidden checks too.",
     "{",
     "  const check = async (): Promise<string | void> => {",
     indent(check.code, 4),
     "  };",
     '  const hint = await check().catch((err) => String(err).split("\\n")[0]);',
-    `  console.log(hint ? "✗ " + hint : ${JSON.stringify(`✓ ${check.description}`)});`,
+    ...(verdict.length <= CELL_WIDTH
+      ? [verdict]
+      : ["  const passed =", stringLines(`✓ ${check.description}`, 4), '  console.log(hint ? "✗ " + hint : passed);']),
     "}",
   ].join("\n");
+}
+
+/**
+ * `text` as a sum of string literals, one per line, each line at most
+ * CELL_WIDTH characters long (unless one word is longer), ending with `;`.
+ */
+function stringLines(text: string, spaces: number): string {
+  const pad = " ".repeat(spaces);
+  // Room for the padding, the quotes, " +" or ";", and the escapes JSON adds.
+  const fits = (piece: string) => pad.length + JSON.stringify(piece).length + 2 <= CELL_WIDTH;
+  const pieces: string[] = [];
+  let piece = "";
+  for (const word of text.split(/(?<= )/)) {
+    if (piece !== "" && !fits(piece + word)) {
+      pieces.push(piece);
+      piece = "";
+    }
+    piece += word;
+  }
+  pieces.push(piece);
+  return pieces.map((p, i) => pad + JSON.stringify(p) + (i === pieces.length - 1 ? ";" : " +")).join("\n");
 }
 
 /**

@@ -23,6 +23,12 @@ const exercisePath = (id: string) => join(EXERCISES_DIR, `${id}.ipynb`);
 const solutionPath = (id: string) => join(EXERCISES_DIR, "solutions", `${id}.ipynb`);
 const ids = EXERCISES.map((exercise) => exercise.id);
 
+/** A fresh folder under test-artifacts/, which a fresh clone does not have yet. */
+async function freshArtifactDir(prefix: string): Promise<string> {
+  await mkdir(join(REPO, "test-artifacts"), { recursive: true });
+  return mkdtemp(join(REPO, "test-artifacts", prefix));
+}
+
 async function load(path: string): Promise<Notebook> {
   return parseNotebook(await readFile(path, "utf8"), path);
 }
@@ -141,6 +147,29 @@ describe("exercise notebooks and checks", () => {
     assert.ok(graded.includes("5000);"));
   });
 
+  test("a check cell keeps its lines within 90 characters, a long description split into literals that join to it", () => {
+    const description = "answer is the number that the brief asks for, and nothing else: " + "forty-two. ".repeat(8).trim();
+    const cell = notebookCheckCell({ id: "answer", description, hidden: false, code: "return;" });
+    const lines = cell.split("\n");
+    assert.ok(lines.every((line) => line.length <= 90), cell);
+    const start = lines.indexOf("  const passed =");
+    assert.ok(start > 0, cell);
+    const end = lines.findIndex((line, i) => i > start && line.endsWith(";"));
+    const pieces = lines.slice(start + 1, end + 1).map((line) => JSON.parse(line.trim().replace(/( \+|;)$/, "")) as string);
+    assert.equal(pieces.join(""), `✓ ${description}`);
+    assert.ok(lines.includes('  console.log(hint ? "✗ " + hint : passed);'));
+  });
+
+  test("the check cells of every exercise keep their lines within 90 characters", () => {
+    for (const exercise of EXERCISES) {
+      for (const check of exercise.checks) {
+        for (const line of notebookCheckCell(check).split("\n")) {
+          assert.ok(line.length <= 90, `${exercise.id}/${check.id}: a line of ${line.length} characters: ${line}`);
+        }
+      }
+    }
+  });
+
   test("readVerdict accepts only lines with its own nonce and check id", () => {
     const out = "@@check x answer pass\n@@check n0nce other pass\nnoise\n@@check n0nce answer fail answer is 41.\n";
     assert.deepEqual(readVerdict(out, "n0nce", "answer"), { pass: false, hint: "answer is 41." });
@@ -162,7 +191,7 @@ describe("exercise notebooks and checks", () => {
   });
 
   test("a notebook that matches no exercise is not graded: exit code 2 and a message naming the exercises", async () => {
-    const dir = await mkdtemp(join(REPO, "test-artifacts", "grading-unknown-"));
+    const dir = await freshArtifactDir("grading-unknown-");
     try {
       const path = join(dir, "homework.ipynb");
       await writeFile(path, serializeNotebook({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }));
@@ -175,7 +204,7 @@ describe("exercise notebooks and checks", () => {
   });
 
   test("--sync rewrites an edited check cell from tools/grader and leaves the rest alone", async () => {
-    const dir = await mkdtemp(join(REPO, "test-artifacts", "grading-sync-"));
+    const dir = await freshArtifactDir("grading-sync-");
     try {
       const original = await readFile(exercisePath("01-foreign-keys"), "utf8");
       const notebook = parseNotebook(original);
@@ -202,9 +231,7 @@ describe("grading notebooks through the kernel", { concurrency: 2 }, () => {
 
   // A folder for generated notebooks inside the repository, so that their kernels resolve "pglite-lab".
   function artifactDir(): Promise<string> {
-    artifacts ??= mkdir(join(REPO, "test-artifacts"), { recursive: true }).then(() =>
-      mkdtemp(join(REPO, "test-artifacts", "grading-")),
-    );
+    artifacts ??= freshArtifactDir("grading-");
     return artifacts;
   }
 

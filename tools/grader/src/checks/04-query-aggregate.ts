@@ -15,14 +15,25 @@ export const checks: readonly Check[] = [
     hidden: false,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        const expected = (await conn.execute(
-          "select name from ex04_products where category = $1 and price <= $2 order by price, name", ["books", 20],
-        )).scalars();
+        const cheap = await conn.execute(
+          "select name from ex04_products " +
+            "where category = $1 and price <= $2 order by price, name",
+          ["books", 20],
+        );
+        const expected = cheap.scalars();
         const got: any = await findCheap(conn, "books", 20);
-        if (!Array.isArray(got)) return 'findCheap(conn, "books", 20) should return an array of rows, not ' + JSON.stringify(got) + ".";
+        if (!Array.isArray(got)) {
+          return (
+            'findCheap(conn, "books", 20) should return an array of rows, not ' +
+            JSON.stringify(got) + "."
+          );
+        }
         const names = got.map((row: any) => row?.name);
         if (JSON.stringify(names) !== JSON.stringify(expected)) {
-          return 'findCheap(conn, "books", 20) returned the products ' + JSON.stringify(names) + "; expected " + JSON.stringify(expected) + ".";
+          return (
+            'findCheap(conn, "books", 20) returned the products ' + JSON.stringify(names) +
+            "; expected " + JSON.stringify(expected) + "."
+          );
         }
         if (got.some((row: any) => row.category === undefined || row.price === undefined)) {
           return "findCheap() should return whole rows, as products.select() gives them.";
@@ -36,10 +47,21 @@ export const checks: readonly Check[] = [
     hidden: false,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        const expected = Number((await conn.execute('select count(*) from ex04_products where "inStock"')).scalar());
+        const query = 'select count(*) from ex04_products where "inStock"';
+        const expected = Number((await conn.execute(query)).scalar());
         const got: any = await countInStock(conn);
-        if (typeof got !== "number") return "countInStock(conn) returned " + JSON.stringify(got) + " (" + typeof got + "); it should return a number.";
-        if (got !== expected) return "countInStock(conn) returned " + got + "; " + expected + " products are in stock.";
+        if (typeof got !== "number") {
+          return (
+            "countInStock(conn) returned " + JSON.stringify(got) +
+            " (" + typeof got + "); it should return a number."
+          );
+        }
+        if (got !== expected) {
+          return (
+            "countInStock(conn) returned " + got + "; " +
+            expected + " products are in stock."
+          );
+        }
       });
     `,
   },
@@ -49,14 +71,28 @@ export const checks: readonly Check[] = [
     hidden: false,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        const expected = (await conn.execute(
-          "select category, count(*)::int as products, max(price)::float8 as \"maxPrice\" from ex04_products group by category order by category",
-        )).rows;
+        const summary = await conn.execute(
+          'select category, count(*)::int as products, max(price)::float8 as "maxPrice" ' +
+            "from ex04_products group by category order by category",
+        );
+        const expected = summary.rows;
         const got: any = await categorySummary(conn);
-        if (!Array.isArray(got)) return "categorySummary(conn) should return an array of rows, not " + JSON.stringify(got) + ".";
-        const normal = got.map((row: any) => ({ category: row?.category, products: Number(row?.products), maxPrice: Number(row?.maxPrice) }));
+        if (!Array.isArray(got)) {
+          return (
+            "categorySummary(conn) should return an array of rows, not " +
+            JSON.stringify(got) + "."
+          );
+        }
+        const normal = got.map((row: any) => ({
+          category: row?.category,
+          products: Number(row?.products),
+          maxPrice: Number(row?.maxPrice),
+        }));
         if (JSON.stringify(normal) !== JSON.stringify(expected)) {
-          return "categorySummary(conn) returned " + JSON.stringify(normal) + "; expected " + JSON.stringify(expected) + ".";
+          return (
+            "categorySummary(conn) returned " + JSON.stringify(normal) +
+            "; expected " + JSON.stringify(expected) + "."
+          );
         }
       });
     `,
@@ -67,9 +103,16 @@ export const checks: readonly Check[] = [
     hidden: false,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        const expected = (await conn.execute('select name from ex04_products where "inStock" order by price desc limit 1')).scalar();
+        const query =
+          'select name from ex04_products where "inStock" order by price desc limit 1';
+        const expected = (await conn.execute(query)).scalar();
         const got: any = await priciestInStock(conn);
-        if (got !== expected) return "priciestInStock(conn) returned " + JSON.stringify(got) + "; expected " + JSON.stringify(expected) + ".";
+        if (got !== expected) {
+          return (
+            "priciestInStock(conn) returned " + JSON.stringify(got) +
+            "; expected " + JSON.stringify(expected) + "."
+          );
+        }
       });
     `,
   },
@@ -79,15 +122,22 @@ export const checks: readonly Check[] = [
     hidden: true,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        for (const [category, maxPrice] of [["games", 30], ["music", 12], ["toys", 100]] as [string, number][]) {
-          const expected = (await conn.execute(
-            "select name from ex04_products where category = $1 and price <= $2 order by price, name", [category, maxPrice],
-          )).scalars();
+        const cases = [["games", 30], ["music", 12], ["toys", 100]] as [string, number][];
+        for (const [category, maxPrice] of cases) {
+          const cheap = await conn.execute(
+            "select name from ex04_products " +
+              "where category = $1 and price <= $2 order by price, name",
+            [category, maxPrice],
+          );
+          const expected = cheap.scalars();
           const got: any = await findCheap(conn, category, maxPrice);
           const names = Array.isArray(got) ? got.map((row: any) => row?.name) : got;
           if (JSON.stringify(names) !== JSON.stringify(expected)) {
-            return "findCheap(conn, " + JSON.stringify(category) + ", " + maxPrice + ") returned " + JSON.stringify(names) +
-              "; expected " + JSON.stringify(expected) + ".";
+            return (
+              "findCheap(conn, " + JSON.stringify(category) + ", " + maxPrice +
+              ") returned " + JSON.stringify(names) +
+              "; expected " + JSON.stringify(expected) + "."
+            );
           }
         }
       });
@@ -98,16 +148,27 @@ export const checks: readonly Check[] = [
     description: "countInStock(conn) counts what is in the database now, not a number written down.",
     hidden: true,
     code: checkCode`
-      // engine.connect() rolls back at the end: the change below never reaches the notebook's data.
+      // engine.connect() rolls back at the end:
+      // the change below never reaches the notebook's data.
       return await engine.connect(async (conn) => {
-        await conn.execute('update ex04_products set "inStock" = false where name = $1', ["Dune"]);
         await conn.execute(
-          'insert into ex04_products (name, category, price, "inStock") values ($1, $2, 1, true), ($3, $2, 2, true)',
+          'update ex04_products set "inStock" = false where name = $1',
+          ["Dune"],
+        );
+        await conn.execute(
+          'insert into ex04_products (name, category, price, "inStock") ' +
+            "values ($1, $2, 1, true), ($3, $2, 2, true)",
           ["Kite", "toys", "Yo-yo"],
         );
-        const expected = Number((await conn.execute('select count(*) from ex04_products where "inStock"')).scalar());
+        const query = 'select count(*) from ex04_products where "inStock"';
+        const expected = Number((await conn.execute(query)).scalar());
         const got: any = await countInStock(conn);
-        if (got !== expected) return "After changing the data, countInStock(conn) returned " + JSON.stringify(got) + " instead of " + expected + ".";
+        if (got !== expected) {
+          return (
+            "After changing the data, countInStock(conn) returned " +
+            JSON.stringify(got) + " instead of " + expected + "."
+          );
+        }
       });
     `,
   },
@@ -118,18 +179,28 @@ export const checks: readonly Check[] = [
     code: checkCode`
       return await engine.connect(async (conn) => {
         await conn.execute(
-          'insert into ex04_products (name, category, price, "inStock") values ($1, $2, 3.5, true), ($3, $2, 4.25, false), ($4, $5, 99.95, true)',
+          'insert into ex04_products (name, category, price, "inStock") ' +
+            "values ($1, $2, 3.5, true), ($3, $2, 4.25, false), ($4, $5, 99.95, true)",
           ["Kite", "toys", "Yo-yo", "Encyclopaedia", "books"],
         );
-        const expected = (await conn.execute(
-          "select category, count(*)::int as products, max(price)::float8 as \"maxPrice\" from ex04_products group by category order by category",
-        )).rows;
+        const summary = await conn.execute(
+          'select category, count(*)::int as products, max(price)::float8 as "maxPrice" ' +
+            "from ex04_products group by category order by category",
+        );
+        const expected = summary.rows;
         const got: any = await categorySummary(conn);
         const normal = Array.isArray(got)
-          ? got.map((row: any) => ({ category: row?.category, products: Number(row?.products), maxPrice: Number(row?.maxPrice) }))
+          ? got.map((row: any) => ({
+              category: row?.category,
+              products: Number(row?.products),
+              maxPrice: Number(row?.maxPrice),
+            }))
           : got;
         if (JSON.stringify(normal) !== JSON.stringify(expected)) {
-          return "After adding products, categorySummary(conn) returned " + JSON.stringify(normal) + "; expected " + JSON.stringify(expected) + ".";
+          return (
+            "After adding products, categorySummary(conn) returned " +
+            JSON.stringify(normal) + "; expected " + JSON.stringify(expected) + "."
+          );
         }
       });
     `,
@@ -140,15 +211,28 @@ export const checks: readonly Check[] = [
     hidden: true,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        await conn.execute('update ex04_products set "inStock" = false where name = $1', ["Ukulele"]);
-        const expected = (await conn.execute('select name from ex04_products where "inStock" order by price desc limit 1')).scalar();
+        await conn.execute(
+          'update ex04_products set "inStock" = false where name = $1',
+          ["Ukulele"],
+        );
+        const query =
+          'select name from ex04_products where "inStock" order by price desc limit 1';
+        const expected = (await conn.execute(query)).scalar();
         const got: any = await priciestInStock(conn);
         if (got !== expected) {
-          return "With the Ukulele sold out, priciestInStock(conn) returned " + JSON.stringify(got) + " instead of " + JSON.stringify(expected) + ".";
+          return (
+            "With the Ukulele sold out, priciestInStock(conn) returned " +
+            JSON.stringify(got) + " instead of " + JSON.stringify(expected) + "."
+          );
         }
         await conn.execute('update ex04_products set "inStock" = false');
         const none: any = await priciestInStock(conn);
-        if (none !== undefined) return "With nothing in stock, priciestInStock(conn) returned " + JSON.stringify(none) + " instead of undefined.";
+        if (none !== undefined) {
+          return (
+            "With nothing in stock, priciestInStock(conn) returned " +
+            JSON.stringify(none) + " instead of undefined."
+          );
+        }
       });
     `,
   },

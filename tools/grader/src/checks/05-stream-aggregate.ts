@@ -14,16 +14,31 @@ export const checks: readonly Check[] = [
     hidden: false,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        const expected = (await conn.execute(
-          "select city, count(*)::int as trips, sum(km)::int as km, max(km) as longest from ex05_trips group by city order by city",
-        )).rows;
+        const totals = await conn.execute(
+          "select city, count(*)::int as trips, sum(km)::int as km, max(km) as longest " +
+            "from ex05_trips group by city order by city",
+        );
+        const expected = totals.rows;
         const got: any = await statsByCity(conn);
-        if (!(got instanceof Map)) return "statsByCity(conn) should return a Map from city to { trips, km, longest }, not " + JSON.stringify(got) + ".";
+        if (!(got instanceof Map)) {
+          return (
+            "statsByCity(conn) should return a Map from city to { trips, km, longest }, " +
+            "not " + JSON.stringify(got) + "."
+          );
+        }
         const normal = [...got.entries()]
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([city, stats]: [any, any]) => ({ city, trips: stats?.trips, km: stats?.km, longest: stats?.longest }));
+          .map(([city, stats]: [any, any]) => ({
+            city,
+            trips: stats?.trips,
+            km: stats?.km,
+            longest: stats?.longest,
+          }));
         if (JSON.stringify(normal) !== JSON.stringify(expected)) {
-          return "statsByCity(conn) gave " + JSON.stringify(normal) + "; expected " + JSON.stringify(expected) + ".";
+          return (
+            "statsByCity(conn) gave " + JSON.stringify(normal) +
+            "; expected " + JSON.stringify(expected) + "."
+          );
         }
       });
     `,
@@ -34,9 +49,15 @@ export const checks: readonly Check[] = [
     hidden: false,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        const expected = (await conn.execute("select min(id) from ex05_trips where km > $1", [39])).scalar();
+        const query = "select min(id) from ex05_trips where km > $1";
+        const expected = (await conn.execute(query, [39])).scalar();
         const got: any = await firstTripLongerThan(conn, 39);
-        if (got !== expected) return "firstTripLongerThan(conn, 39) returned " + JSON.stringify(got) + "; expected " + expected + ".";
+        if (got !== expected) {
+          return (
+            "firstTripLongerThan(conn, 39) returned " + JSON.stringify(got) +
+            "; expected " + expected + "."
+          );
+        }
       });
     `,
   },
@@ -46,14 +67,20 @@ export const checks: readonly Check[] = [
     hidden: true,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        const expected = (await conn.execute(
-          "select city, count(*)::int as trips, sum(km)::int as km, max(km) as longest from ex05_trips group by city order by city",
-        )).rows;
-        // statsByCity gets a connection whose execute() refuses to run: everything must come through stream().
+        const totals = await conn.execute(
+          "select city, count(*)::int as trips, sum(km)::int as km, max(km) as longest " +
+            "from ex05_trips group by city order by city",
+        );
+        const expected = totals.rows;
+        // statsByCity gets a connection whose execute() refuses to run:
+        // everything must come through stream().
+        const refusal =
+          "statsByCity() should stream the rows with conn.stream(), " +
+          "not fetch them all with conn.execute().";
         const streamOnly = new Proxy(conn, {
           get(target: any, property) {
             if (property === "execute") {
-              return () => Promise.reject(new Error("statsByCity() should stream the rows with conn.stream(), not fetch them all with conn.execute()."));
+              return () => Promise.reject(new Error(refusal));
             }
             const value = Reflect.get(target, property, target);
             return typeof value === "function" ? value.bind(target) : value;
@@ -63,10 +90,18 @@ export const checks: readonly Check[] = [
         const normal = got instanceof Map
           ? [...got.entries()]
               .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-              .map(([city, stats]: [any, any]) => ({ city, trips: stats?.trips, km: stats?.km, longest: stats?.longest }))
+              .map(([city, stats]: [any, any]) => ({
+                city,
+                trips: stats?.trips,
+                km: stats?.km,
+                longest: stats?.longest,
+              }))
           : got;
         if (JSON.stringify(normal) !== JSON.stringify(expected)) {
-          return "Streaming, statsByCity(conn) gave " + JSON.stringify(normal) + "; expected " + JSON.stringify(expected) + ".";
+          return (
+            "Streaming, statsByCity(conn) gave " + JSON.stringify(normal) +
+            "; expected " + JSON.stringify(expected) + "."
+          );
         }
       });
     `,
@@ -76,23 +111,36 @@ export const checks: readonly Check[] = [
     description: "statsByCity(conn) totals what is in the table now: a city gone, a new one added.",
     hidden: true,
     code: checkCode`
-      // engine.connect() rolls back at the end: the changes never reach the notebook's data.
+      // engine.connect() rolls back at the end:
+      // the changes never reach the notebook's data.
       return await engine.connect(async (conn) => {
         await conn.execute("delete from ex05_trips where city = $1", ["Lima"]);
         await conn.execute(
-          'insert into ex05_trips (city, km, "fareCents") values ($1, 3, 610), ($1, 55, 6850), ($1, 12, 1690)', ["Nuuk"],
+          'insert into ex05_trips (city, km, "fareCents") ' +
+            "values ($1, 3, 610), ($1, 55, 6850), ($1, 12, 1690)",
+          ["Nuuk"],
         );
-        const expected = (await conn.execute(
-          "select city, count(*)::int as trips, sum(km)::int as km, max(km) as longest from ex05_trips group by city order by city",
-        )).rows;
+        const totals = await conn.execute(
+          "select city, count(*)::int as trips, sum(km)::int as km, max(km) as longest " +
+            "from ex05_trips group by city order by city",
+        );
+        const expected = totals.rows;
         const got: any = await statsByCity(conn);
         const normal = got instanceof Map
           ? [...got.entries()]
               .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-              .map(([city, stats]: [any, any]) => ({ city, trips: stats?.trips, km: stats?.km, longest: stats?.longest }))
+              .map(([city, stats]: [any, any]) => ({
+                city,
+                trips: stats?.trips,
+                km: stats?.km,
+                longest: stats?.longest,
+              }))
           : got;
         if (JSON.stringify(normal) !== JSON.stringify(expected)) {
-          return "After changing the trips, statsByCity(conn) gave " + JSON.stringify(normal) + "; expected " + JSON.stringify(expected) + ".";
+          return (
+            "After changing the trips, statsByCity(conn) gave " + JSON.stringify(normal) +
+            "; expected " + JSON.stringify(expected) + "."
+          );
         }
       });
     `,
@@ -103,7 +151,8 @@ export const checks: readonly Check[] = [
     hidden: true,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        // Counts the rows firstTripLongerThan takes from conn.stream(); it should not read past its answer.
+        // Counts the rows firstTripLongerThan takes from conn.stream();
+        // it should not read past its answer.
         let taken = 0;
         const counting = new Proxy(conn, {
           get(target: any, property) {
@@ -119,11 +168,20 @@ export const checks: readonly Check[] = [
             return typeof value === "function" ? value.bind(target) : value;
           },
         });
-        const expected = (await conn.execute("select min(id) from ex05_trips where km > $1", [39])).scalar();
+        const query = "select min(id) from ex05_trips where km > $1";
+        const expected = (await conn.execute(query, [39])).scalar();
         const got: any = await firstTripLongerThan(counting, 39);
-        if (got !== expected) return "firstTripLongerThan(conn, 39) returned " + JSON.stringify(got) + "; expected " + expected + ".";
+        if (got !== expected) {
+          return (
+            "firstTripLongerThan(conn, 39) returned " + JSON.stringify(got) +
+            "; expected " + expected + "."
+          );
+        }
         if (taken > 1000) {
-          return "firstTripLongerThan(conn, 39) read " + taken + " rows to find trip " + expected + ": leave the loop (return or break) at the first match.";
+          return (
+            "firstTripLongerThan(conn, 39) read " + taken + " rows to find trip " +
+            expected + ": leave the loop (return or break) at the first match."
+          );
         }
       });
     `,
@@ -135,9 +193,19 @@ export const checks: readonly Check[] = [
     code: checkCode`
       return await engine.connect(async (conn) => {
         const first: any = await firstTripLongerThan(conn, 0);
-        if (first !== 1) return "firstTripLongerThan(conn, 0) returned " + JSON.stringify(first) + "; every trip is longer than 0 km, so expected trip 1.";
+        if (first !== 1) {
+          return (
+            "firstTripLongerThan(conn, 0) returned " + JSON.stringify(first) +
+            "; every trip is longer than 0 km, so expected trip 1."
+          );
+        }
         const got: any = await firstTripLongerThan(conn, 1000);
-        if (got !== undefined) return "firstTripLongerThan(conn, 1000) returned " + JSON.stringify(got) + "; no trip is that long, so expected undefined.";
+        if (got !== undefined) {
+          return (
+            "firstTripLongerThan(conn, 1000) returned " + JSON.stringify(got) +
+            "; no trip is that long, so expected undefined."
+          );
+        }
       });
     `,
   },
