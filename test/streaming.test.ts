@@ -163,6 +163,30 @@ describeEachTarget("streaming", ({ target, engine }) => {
     await assert.rejects(stream.next(), ScopeError);
   });
 
+  test("a stream started but not awaited is closed inside its scope, and the next scope is not harmed", async () => {
+    await engine().connect(async (conn) => {
+      await conn.execute("select 1");
+      void conn.stream("select generate_series(1, 10)", [], { batchSize: 2 }).next();
+    });
+    await engine().begin((conn) => conn.execute(`update ${table} set label = 'after' where id = 1`));
+    const label = await engine().connect(async (conn) => (await conn.execute(`select label from ${table} where id = 1`)).scalar());
+    assert.equal(label, "after");
+    await engine().begin((conn) => conn.execute(`update ${table} set label = 'row 1' where id = 1`));
+  });
+
+  test("a stream left half-read does not keep its scope from committing", async () => {
+    const conn = await engine().begin(async (c) => {
+      await c.execute(`update ${table} set label = 'half' where id = 2`);
+      const stream = c.stream<{ id: number }>(`select id from ${table} order by id`, { batchSize: 5 });
+      await stream.next();
+      return c;
+    });
+    assert.equal(conn.closed, true);
+    const label = await engine().connect((c) => c.scalar(`select label from ${table} where id = 2`));
+    assert.equal(label, "half");
+    await engine().begin((c) => c.execute(`update ${table} set label = 'row 2' where id = 2`));
+  });
+
   test("a batchSize that is not a positive whole number is refused", async () => {
     await engine().connect(async (conn) => {
       assert.throws(() => conn.stream("select 1", [], { batchSize: 0 }), ArgumentError);

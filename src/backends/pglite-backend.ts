@@ -164,6 +164,7 @@ function isEmptyFolder(folder: string): boolean {
 export class PgliteBackend implements Backend {
   readonly dialect = "pglite" as const;
   readonly exclusive = true;
+  readonly capacity = 1;
   readonly description: string;
   readonly db: PGlite;
   readonly #lock = new FifoLock();
