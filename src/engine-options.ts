@@ -79,7 +79,8 @@ export interface EngineOptions {
  * for `engine.kysely` and every `conn.db`.
  *
  * `log` is Kysely's query log: it sees every statement Kysely sends, the
- * BEGIN, COMMIT and SAVEPOINT of its transactions included. `plugins` are
+ * `begin`, `commit` and `savepoint` of its transactions included, in the
+ * words Kysely's PostgresDialect uses. `plugins` are
  * Kysely plugins, applied to queries built from `engine.kysely` or `conn.db`
  * (not to `table.select()`, which is built before any engine exists).
  *
@@ -93,7 +94,7 @@ export interface EngineOptions {
  * const engine = await createEngine({ kysely });
  * const rows = await engine.kysely.transaction().execute((trx) => trx.selectNoFrom(sql<number>`1`.as("first_value")).execute());
  * console.log(rows); // [ { firstValue: 1 } ]
- * console.log(queries); // [ 'BEGIN', 'select 1 as "first_value"', 'COMMIT' ]
+ * console.log(queries); // [ 'begin', 'select 1 as "first_value"', 'commit' ]
  * await engine.dispose();
  * ```
  */

@@ -97,8 +97,10 @@ export class SchemaError extends PgliteLabError {}
 export class EngineDisposedError extends PgliteLabError {}
 
 /**
- * A connection was used after its scope ended, or a scope was opened where it
- * would wait for itself (a nested `engine.begin()` on the embedded engine).
+ * A connection was used after its scope ended, a scope was opened where it
+ * would wait for itself (a nested `engine.begin()` on the embedded engine,
+ * `engine.dispose()` inside a scope), or a forgotten controlled transaction
+ * of `engine.kysely` was rolled back so that others could run.
  *
  * It points at how the scopes are used rather than at the data; the message
  * says what happened and what to use instead, such as `conn.beginNested()`

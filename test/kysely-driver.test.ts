@@ -116,12 +116,22 @@ describeEachTarget("Kysely transactions on engine.kysely", ({ target, engine }) 
 describeEachTarget(
   "Kysely's log and plugins on an engine",
   ({ engine }) => {
-    test("Kysely's log sees the BEGIN, START TRANSACTION and COMMIT it asked for", async () => {
+    test("Kysely's log sees each transaction statement, in PostgresDialect's words", async () => {
       logged.length = 0;
       const db = engine().kysely;
       await db.transaction().execute((trx) => sql`select 1`.execute(trx));
       await db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only").execute((trx) => sql`select 2`.execute(trx));
-      assert.deepEqual(logged, ["BEGIN", "select 1", "COMMIT", "START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", "select 2", "COMMIT"]);
+      assert.deepEqual(logged, ["begin", "select 1", "commit", "start transaction isolation level repeatable read read only", "select 2", "commit"]);
+    });
+
+    test("Kysely's log sees the savepoints of a controlled transaction, in PostgresDialect's words", async () => {
+      logged.length = 0;
+      const trx = await engine().kysely.startTransaction().execute();
+      const foo = await trx.savepoint("foo").execute();
+      await (await foo.rollbackToSavepoint("foo").execute()).rollback().execute();
+      const again = await engine().kysely.startTransaction().execute();
+      await (await (await again.savepoint("bar").execute()).releaseSavepoint("bar").execute()).commit().execute();
+      assert.deepEqual(logged, ["begin", 'savepoint "foo"', 'rollback to "foo"', "rollback", "begin", 'savepoint "bar"', 'release "bar"', "commit"]);
     });
 
     test("plugins apply to engine.kysely and to conn.db", async () => {

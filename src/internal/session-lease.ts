@@ -61,17 +61,22 @@ export class SessionLease {
   /** Waits for the session `acquiring` brings; revoked meanwhile, it rejects at once and gives the session back when it comes. */
   async acquire(acquiring: Promise<Session>): Promise<void> {
     try {
-      if (this.#revoked) throw this.#revoked;
-      this.#session = await new Promise<Session>((resolve, reject) => {
+      await new Promise<void>((resolve, reject) => {
         this.#rejectWait = reject;
         acquiring.then((session) => {
+          // Taken the moment it arrives, so that an interrupt from now on finds it to roll back.
           if (this.#revoked) void session.release().catch(() => undefined);
-          else resolve(session);
+          else this.#session = session;
+          resolve();
         }, reject);
+        if (this.#revoked) reject(this.#revoked);
       });
+      if (!this.#session) throw this.#revoked;
     } catch (err) {
-      this.#released = true;
-      this.#onDone(this);
+      if (!this.#session) {
+        this.#released = true;
+        this.#onDone(this);
+      }
       throw err;
     } finally {
       this.#rejectWait = undefined;

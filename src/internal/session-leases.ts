@@ -106,9 +106,19 @@ export class SessionLeases {
           void lease.end(idleError(lease.kind, this.#idleTimeoutMs), "idle while another scope waited", false);
         }
       }
-      this.#timer = setTimeout(tick, interval);
+      this.#arm(tick, interval);
     };
-    this.#timer = setTimeout(tick, interval);
+    this.#arm(tick, interval);
+  }
+
+  /**
+   * Schedules the next check. The timer keeps the process alive only while
+   * a detached holder exists: then nothing else may be left to wake a waiter.
+   */
+  #arm(tick: () => void, interval: number): void {
+    const timer = setTimeout(tick, interval);
+    if (![...this.#leases].some((lease) => lease.detached && lease.holding)) timer.unref();
+    this.#timer = timer;
   }
 }
 

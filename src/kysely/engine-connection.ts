@@ -25,9 +25,13 @@ export interface EngineConnectionContext {
 /** Transaction control statements the driver sends: logged and echoed, but not counted as the holder's statements. */
 const control = new WeakSet<CompiledQuery>();
 
-/** A compiled transaction-control statement (`BEGIN`, `SAVEPOINT "a"`), sent through the connection so that Kysely's log sees it. */
+/** A compiled transaction-control statement (`begin`, `savepoint "a"`), sent through the connection so that Kysely's log sees it. */
 export function controlQuery(sql: string): CompiledQuery {
-  const query = CompiledQuery.raw(sql);
+  return markControl(CompiledQuery.raw(sql));
+}
+
+/** Marks `query` as transaction control. */
+export function markControl(query: CompiledQuery): CompiledQuery {
   control.add(query);
   return query;
 }

@@ -3,12 +3,11 @@
  *
  * @module
  */
-import type { DatabaseConnection, Driver, TransactionSettings } from "kysely";
+import { createQueryId, IdentifierNode, RawNode, type DatabaseConnection, type Driver, type QueryCompiler, type TransactionSettings } from "kysely";
 import { ArgumentError, ScopeError } from "../errors.js";
-import { quoteIdent } from "../internal/quote.js";
 import type { SessionLease } from "../internal/session-lease.js";
-import { beginStatement, checkIsolationLevel, withDefaults, type TransactionMode } from "../transaction-options.js";
-import { controlQuery, EngineConnection, type EngineConnectionContext } from "./engine-connection.js";
+import { checkIsolationLevel, withDefaults, type TransactionMode } from "../transaction-options.js";
+import { controlQuery, EngineConnection, markControl, type EngineConnectionContext } from "./engine-connection.js";
 
 /** What the driver needs from its engine. */
 export interface EngineDriverContext extends EngineConnectionContext {
@@ -23,8 +22,8 @@ const MAX_NAME_BYTES = 63;
  * Each connection Kysely acquires holds one engine session, taking its turn
  * like a scope does. Transactions honour Kysely's isolation level and access
  * mode, and every BEGIN, COMMIT, ROLLBACK and SAVEPOINT is sent through the
- * connection, so that Kysely's `log` sees them as it would with its own
- * PostgresDialect.
+ * connection, in the very words Kysely's PostgresDialect uses, so that
+ * Kysely's `log` sees the same statements with either dialect.
  */
 export class EngineDriver implements Driver {
   readonly #context: EngineDriverContext;
@@ -50,14 +49,19 @@ export class EngineDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const mode = withDefaults(kyselyMode(settings), this.#context.defaults);
-    const verb = mode.isolationLevel || mode.readOnly !== undefined ? "START TRANSACTION" : "BEGIN";
-    await connection.executeQuery(controlQuery(beginStatement(mode, verb)));
+    let sql = "begin";
+    if (mode.isolationLevel || mode.readOnly !== undefined) {
+      sql = "start transaction";
+      if (mode.isolationLevel) sql += ` isolation level ${mode.isolationLevel}`;
+      if (mode.readOnly !== undefined) sql += mode.readOnly ? " read only" : " read write";
+    }
+    await connection.executeQuery(controlQuery(sql));
     engineConnection(connection).inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const conn = engineConnection(connection);
-    await connection.executeQuery(controlQuery("COMMIT"));
+    await connection.executeQuery(controlQuery("commit"));
     conn.inTransaction = false;
     if (conn.lastControlCommand === "ROLLBACK") {
       // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error.
@@ -72,19 +76,19 @@ export class EngineDriver implements Driver {
     // Whoever ended the hold from outside (an interrupt, dispose) has rolled it back already.
     if (conn.lease.revoked) return;
     conn.inTransaction = false;
-    await connection.executeQuery(controlQuery("ROLLBACK"));
+    await connection.executeQuery(controlQuery("rollback"));
   }
 
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(controlQuery(`SAVEPOINT ${savepointName(name)}`));
+  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    await connection.executeQuery(savepointCommand("savepoint", name, compile));
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(controlQuery(`ROLLBACK TO SAVEPOINT ${savepointName(name)}`));
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    await connection.executeQuery(savepointCommand("rollback to", name, compile));
   }
 
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(controlQuery(`RELEASE SAVEPOINT ${savepointName(name)}`));
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    await connection.executeQuery(savepointCommand("release", name, compile));
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -115,13 +119,18 @@ function kyselyMode(settings: TransactionSettings): TransactionMode {
   return { ...(isolationLevel ? { isolationLevel } : {}), ...(readOnly !== undefined ? { readOnly } : {}) };
 }
 
-/** A savepoint name, checked and quoted: any text PostgreSQL keeps whole is taken as written. */
-function savepointName(name: unknown): string {
+/**
+ * `savepoint "name"` and the like, compiled by Kysely's own compiler as
+ * PostgresDialect does (the name quoted, so any text is a name and none is
+ * SQL), once the name is checked.
+ */
+function savepointCommand(command: string, name: unknown, compile: QueryCompiler["compileQuery"]): ReturnType<typeof controlQuery> {
   if (typeof name !== "string" || name.length === 0 || name.includes("\0") || Buffer.byteLength(name) > MAX_NAME_BYTES) {
     throw new ArgumentError(
       `Savepoint name ${typeof name === "string" ? JSON.stringify(name) : String(name)} is not usable: ` +
         `give a non-empty string of at most ${MAX_NAME_BYTES} bytes, without NUL characters.`,
     );
   }
-  return quoteIdent(name);
+  const node = RawNode.createWithChildren([RawNode.createWithSql(`${command} `), IdentifierNode.create(name)]);
+  return markControl(compile(node, createQueryId()));
 }
