@@ -99,7 +99,9 @@ export interface EngineOptions {
  * ```
  */
 export interface KyselyOptions {
+  /** Kysely's query log: a list of levels (`["query", "error"]`) or a function that receives each event. */
   readonly log?: LogConfig;
+  /** Kysely plugins, applied in order to every query built from `engine.kysely` or `conn.db`. */
   readonly plugins?: readonly KyselyPlugin[];
 }
 

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { LeaseKind } from "./internal/session-lease.js";
 import { plural } from "./internal/session-leases.js";
 
 /**
@@ -32,7 +31,7 @@ import { plural } from "./internal/session-leases.js";
  */
 export interface InterruptedScope {
   /** Which API opened it: `engine.begin()`, `engine.connect()` or `engine.kysely`. */
-  readonly kind: LeaseKind;
+  readonly kind: "engine.begin()" | "engine.connect()" | "engine.kysely";
   /** `running` if it held a session (its transaction was rolled back), `queued` if it was still waiting for one (it never started). */
   readonly state: "running" | "queued";
   /** Statements it had run. */
