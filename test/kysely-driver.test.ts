@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { CamelCasePlugin, sql, type LogEvent } from "kysely";
 import { ArgumentError, createEngine, ScopeError, StatementError, type Engine } from "../src/index.js";
+import { collector } from "./support/collector.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
 import { within } from "./support/within.js";
 
@@ -187,4 +188,29 @@ describeEachTarget(
     });
   },
   { idleTransactionTimeoutMs: 200, poolSize: 1 },
+);
+
+const gcEchoed: string[] = [];
+describeEachTarget(
+  "controlled transactions that are garbage-collected",
+  ({ engine }) => {
+    test("one dropped unfinished is rolled back when it is collected, with no scope waiting for it", async () => {
+      const gc = collector();
+      const table = uniqueName("dropped");
+      await engine().begin((conn) => conn.execute(`create table ${table} (x int)`));
+      await (async () => {
+        const trx = await (engine().kysely as Engine<any>["kysely"]).startTransaction().execute();
+        await trx.insertInto(table).values({ x: 1 }).execute();
+      })();
+      for (let tries = 0; tries < 100 && !gcEchoed.includes("ROLLBACK (dropped unfinished)"); tries++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(gcEchoed.includes("ROLLBACK (dropped unfinished)"), "the collector found the dropped transaction");
+      const count = await within(engine().connect((conn) => conn.scalar(`select count(*)::int from ${table}`)), "a scope after the collection");
+      assert.equal(count, 0);
+      await engine().begin((conn) => conn.execute(`drop table ${table}`));
+    });
+  },
+  { idleTransactionTimeoutMs: 600_000, echo: (line) => gcEchoed.push(line) },
 );

@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ArgumentError, ProgrammingError, ScopeError } from "../src/index.js";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { collector } from "./support/collector.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
-
-/** A full garbage collection, whether or not the runner was started with --expose-gc. */
-function collector(): () => void {
-  if (typeof global.gc === "function") return global.gc;
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
 
 describeEachTarget("streaming", ({ target, engine }) => {
   let table: string;
