@@ -3,68 +3,24 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { Kysely, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from "kysely";
+import type { Kysely } from "kysely";
 import type { PGlite } from "@electric-sql/pglite";
-import { Connection, type ScopeControl } from "./connection.js";
-import { Echo, type EchoLogger } from "./echo.js";
-import { ArgumentError, EngineDisposedError, ScopeError, statementError } from "./errors.js";
-import { postgresDialect } from "./kysely/postgres-dialect.js";
+import { Connection, type ConnectionContext } from "./connection.js";
+import { Echo } from "./echo.js";
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./engine-options.js";
+import { ArgumentError, EngineDisposedError, InterruptedError, PgliteLabError, ScopeError, StatementError } from "./errors.js";
+import { interruptMessage, registerEngine, unregisterEngine, type InterruptReport } from "./interrupt.js";
+import { heldHere, runHolding } from "./internal/held-sessions.js";
+import type { SessionLease, LeaseKind } from "./internal/session-lease.js";
+import { SessionLeases } from "./internal/session-leases.js";
+import { ScopeSession } from "./internal/scope-session.js";
+import { EngineDriver } from "./kysely/engine-driver.js";
+import { engineKysely } from "./kysely/engine-kysely.js";
 import { parseEngineUrl } from "./url.js";
 import { PgliteBackend } from "./backends/pglite-backend.js";
-import type { Backend, Session } from "./backends/backend.js";
+import type { Backend } from "./backends/backend.js";
 import type { InsertBudget } from "./schema/insert.js";
-
-/**
- * Options of {@link createEngine}.
- *
- * All are optional. `echo` and `batchSize` apply to every engine; `poolSize`
- * and `connectTimeoutMs` only to a server engine (`postgres://…`), since the
- * embedded engine has a single PGlite session.
- *
- * @example
- * ```ts
- * import { createEngine, type EngineOptions } from "pglite-lab";
- *
- * const options: EngineOptions = { echo: true, batchSize: 500 };
- * const engine = await createEngine("pglite://memory", options);
- * console.log(engine.url, engine.dialect); // pglite://memory pglite
- * await engine.connect((conn) => conn.execute("select 1 as one")); // logs BEGIN (implicit), the SELECT, ROLLBACK
- * await engine.dispose();
- * ```
- */
-export interface EngineOptions {
-  /**
-   * Log every statement, SQLAlchemy style: `true` prints to stdout, a
-   * function receives each line. Default `false`.
-   */
-  readonly echo?: boolean | EchoLogger;
-  /** Rows per round trip when streaming (`conn.stream()`). Default 5000 (chosen by measurement: bench/README.md). */
-  readonly batchSize?: number;
-  /**
-   * Most connections a server engine opens at once, so the most scopes that run at the same time.
-   * Default 10; the embedded engine has one session. Further scopes wait their turn, without a time limit.
-   */
-  readonly poolSize?: number;
-  /**
-   * How long a server engine may take to reach the server and log in, per connection, before the
-   * scope fails with a `ConnectionError`, in milliseconds. Default 10000.
-   */
-  readonly connectTimeoutMs?: number;
-}
-
-/**
- * The default stream batch, chosen by measurement (`npm run bench -- --only
- * batch`: 1M rows of the bench table on PGlite, medians of 5–7 alternating
- * runs against a hand-written DECLARE / FETCH 1000 loop). At 100 rows the
- * per-FETCH cost (parsing the FETCH, a round trip through PGlite's protocol
- * layer) dominates (1.4×); 500, 1000 and 2000 came out level with the
- * hand-written loop; 5000 was the fastest (0.84–0.87×) with RSS growth of
- * 18–19 MB; 10000 was no faster and grew RSS by about 90 MB (whole batches
- * of row objects living long enough to leave V8's young generation). A batch
- * of 5000 wide rows (1 KB each) is a few MB.
- */
-const DEFAULT_BATCH_SIZE = 5000;
+import { checkTransactionOptions, withDefaults, type BeginOptions, type TransactionMode, type TransactionOptions } from "./transaction-options.js";
 
 /**
  * Upper bound of one executemany statement; larger inputs are split into
@@ -78,8 +34,8 @@ const DEFAULT_BATCH_SIZE = 5000;
  */
 const INSERT_BUDGET: InsertBudget = { rows: 100_000, bytes: 16 * 1024 * 1024 };
 
-/** Engines with an open scope in the current async context: how a nested scope is recognised. */
-const openScopes = new AsyncLocalStorage<ReadonlySet<object>>();
+/** SQLSTATEs after which `begin({ retries })` runs the callback again. */
+const RETRYABLE: Readonly<Record<string, string>> = { "40001": "serialization failure", "40P01": "deadlock" };
 
 /**
  * Creates an engine. With no URL (or `pglite://memory`) the database is an
@@ -103,27 +59,20 @@ const openScopes = new AsyncLocalStorage<ReadonlySet<object>>();
 export async function createEngine<DB = any>(url?: string, options?: EngineOptions): Promise<Engine<DB>>;
 export async function createEngine<DB = any>(options: EngineOptions): Promise<Engine<DB>>;
 export async function createEngine<DB = any>(first?: string | EngineOptions, second?: EngineOptions): Promise<Engine<DB>> {
-  const url = typeof first === "string" || first === undefined ? first : undefined;
-  const options = (typeof first === "object" && first !== null ? first : second) ?? {};
   if (first !== undefined && typeof first !== "string" && (typeof first !== "object" || first === null)) {
     throw new ArgumentError("createEngine() takes a URL string, an options object, or both (URL first).");
   }
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new ArgumentError(`batchSize must be a positive whole number, not ${String(batchSize)}.`);
-  }
+  const url = typeof first === "string" ? first : undefined;
+  const options = resolveEngineOptions(typeof first === "object" ? first : second);
   const target = parseEngineUrl(url);
   let backend: Backend;
   if (target.dialect === "pglite") {
     backend = await PgliteBackend.open(target.location, target.display);
   } else {
     const { PostgresBackend } = await import("./backends/postgres-backend.js");
-    backend = await PostgresBackend.open(target.connectionString, target.display, {
-      poolSize: options.poolSize ?? 10,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-    });
+    backend = await PostgresBackend.open(target.connectionString, target.display, options);
   }
-  return new Engine<DB>(backend, target.display, new Echo(options.echo), batchSize);
+  return new Engine<DB>(backend, target.display, options);
 }
 
 /**
@@ -133,7 +82,10 @@ export async function createEngine<DB = any>(first?: string | EngineOptions, sec
  *
  * On the embedded engine PGlite is a single PostgreSQL session, so scopes
  * take turns in the order they were requested; on a server they run at once
- * on pooled connections.
+ * on pooled connections. A scope opened inside another scope of the same
+ * embedded engine (or anything else that would need a second session there:
+ * `engine.kysely`, `engine.dispose()`) is a `ScopeError` at once, never a
+ * wait for itself.
  *
  * @example
  * ```ts
@@ -160,48 +112,102 @@ export class Engine<DB = any> {
   readonly dialect: "pglite" | "postgres";
   readonly #backend: Backend;
   readonly #echo: Echo;
-  readonly #batchSize: number;
+  readonly #context: ConnectionContext;
+  readonly #defaults: TransactionMode;
+  readonly #leases: SessionLeases;
   #disposed: Promise<void> | undefined;
   #kysely: Kysely<DB> | undefined;
+  /** Bumped by every interrupt: a `begin()` waiting to retry gives up when it changes. */
+  #interrupts = 0;
 
   /**
    * Made by {@link createEngine}; not meant to be constructed directly.
    *
    * @internal
    */
-  constructor(backend: Backend, url: string, echo: Echo, batchSize: number) {
+  constructor(backend: Backend, url: string, options: ResolvedEngineOptions) {
     this.#backend = backend;
     this.url = url;
     this.dialect = backend.dialect;
-    this.#echo = echo;
-    this.#batchSize = batchSize;
+    this.#echo = new Echo(options.echo);
+    this.#context = { echo: this.#echo, batchSize: options.batchSize, insertBudget: INSERT_BUDGET, kysely: options.kysely };
+    this.#defaults = options.isolationLevel ? { isolationLevel: options.isolationLevel } : {};
+    this.#leases = new SessionLeases(backend, this, options.idleTransactionTimeoutMs);
+    registerEngine(this);
   }
 
   /**
    * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK (and the
-   * error rethrown) when it throws. Returns what `fn` returns.
+   * error rethrown) when it throws. Returns what `fn` returns. `options` set
+   * the isolation level and read-only mode, and `retries` re-runs `fn` after
+   * a serialization failure or deadlock (see {@link BeginOptions}).
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine({ echo: true });
+   * await engine.begin((conn) => conn.execute("select 1"), { isolationLevel: "serializable", readOnly: true });
+   * // BEGIN (implicit; isolation level SERIALIZABLE, read only)
+   * // select 1
+   * // COMMIT
+   * await engine.dispose();
+   * ```
    */
-  begin<T>(fn: (conn: Connection<DB>) => Promise<T> | T): Promise<T> {
-    return this.#scope("begin", fn);
+  async begin<T>(fn: (conn: Connection<DB>) => Promise<T> | T, options?: BeginOptions): Promise<T> {
+    this.#assertUsable();
+    const { retries, ...mode } = checkTransactionOptions(options, "engine.begin()", true);
+    const interrupts = this.#interrupts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#scope("begin", fn, mode);
+      } catch (err) {
+        const code = retryableCode(err);
+        if (code === undefined || attempt > retries || this.#interrupts !== interrupts) throw err;
+        this.#echo.event(`retry ${attempt} of ${retries}: ${RETRYABLE[code]} (SQLSTATE ${code})`);
+        // Random, growing pauses, so that transactions that collided do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random())));
+        if (this.#interrupts !== interrupts) {
+          throw new InterruptedError(`This engine.begin() scope on ${this.url} was interrupted while it waited to retry; nothing it did was committed.`, { cause: err });
+        }
+      }
+    }
   }
 
   /**
    * Runs `fn` with a connection that commits as you go: call
-   * `conn.commit()` / `conn.rollback()`; whatever is uncommitted when `fn`
-   * ends is rolled back. Returns what `fn` returns.
+   * `conn.commit()` / `conn.rollback()` (or `conn.begin()` for a block that
+   * commits at its end); whatever is uncommitted when `fn` ends is rolled
+   * back. Returns what `fn` returns. `options` set the isolation level and
+   * read-only mode of each transaction the scope begins.
    */
-  connect<T>(fn: (conn: Connection<DB>) => Promise<T> | T): Promise<T> {
-    return this.#scope("connect", fn);
+  async connect<T>(fn: (conn: Connection<DB>) => Promise<T> | T, options?: TransactionOptions): Promise<T> {
+    this.#assertUsable();
+    const { retries: _, ...mode } = checkTransactionOptions(options, "engine.connect()", false);
+    return this.#scope("connect", fn, mode);
   }
 
   /**
    * Kysely on this engine, for queries outside a scope: each statement runs
-   * on its own (autocommit), taking its turn like a scope does, and
-   * `engine.kysely.transaction()` works as in Kysely.
+   * on its own (autocommit), taking its turn like a scope does. Kysely's
+   * transactions work as in Kysely: `transaction()` with
+   * `setIsolationLevel()` / `setAccessMode()`, and controlled transactions
+   * (`startTransaction()`, savepoints). A controlled transaction left open
+   * is rolled back by `dispose()`, or once it has been idle for
+   * `idleTransactionTimeoutMs` while another scope waits for its session.
+   * Kysely's `log` and `plugins` come from the engine's `kysely` option.
    */
   get kysely(): Kysely<DB> {
     this.#assertUsable();
-    this.#kysely ??= new Kysely<DB>({ dialect: postgresDialect(() => this.#kyselyDriver()) });
+    this.#kysely ??= engineKysely<DB>(
+      new EngineDriver({
+        echo: this.#echo,
+        defaults: this.#defaults,
+        acquire: () => this.#acquire("engine.kysely", "A query on engine.kysely"),
+        detached: () => this.#leases.watch(),
+      }),
+      this.#context.kysely,
+    );
     return this.#kysely;
   }
 
@@ -225,12 +231,60 @@ export class Engine<DB = any> {
 
   /**
    * Closes the database (or the server pool) once the scopes already running
-   * or waiting have finished. Safe to call twice; any other use afterwards
-   * throws {@link EngineDisposedError}.
+   * or waiting have finished; controlled transactions of `engine.kysely` left
+   * open are rolled back. Safe to call twice; any other use afterwards throws
+   * {@link EngineDisposedError}. Called inside one of the engine's own scopes,
+   * which it would wait for, it is a `ScopeError`.
    */
   dispose(): Promise<void> {
-    this.#disposed ??= this.#backend.close();
+    if (!this.#disposed && heldHere(this) > 0) {
+      return Promise.reject(
+        new ScopeError(
+          "engine.dispose() was called inside one of this engine's own scopes. It waits for every scope to end, this one " +
+            "included, so it would wait forever: dispose of the engine after the scope's callback has returned.",
+        ),
+      );
+    }
+    this.#disposed ??= (async () => {
+      unregisterEngine(this);
+      try {
+        await this.#leases.close();
+        await this.#backend.close();
+      } finally {
+        this.#leases.stop();
+      }
+    })();
     return this.#disposed;
+  }
+
+  /**
+   * Interrupts every scope of this engine, running or waiting for its turn:
+   * each running scope's transaction is rolled back (on a server its
+   * statement in flight is cancelled; PGlite finishes the one it is running)
+   * and its session given back at once, so a scope asked for afterwards runs
+   * straight away. The interrupted scope's next statement, or its stream's
+   * next batch, fails with an {@link InterruptedError}. Returns at once with
+   * what was interrupted; its `done` settles when the rollbacks have.
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * const scope = engine.connect(async (conn) => {
+   *   for await (const row of conn.stream("select generate_series(1, 1000000) as n", { batchSize: 100 })) {
+   *     await new Promise((resolve) => setImmediate(resolve));
+   *   }
+   * });
+   * setTimeout(() => console.log(engine.interrupt().message.startsWith("Interrupted pglite://memory: rolled back engine.connect()")), 50); // true
+   * await scope.catch((err) => console.log(err.name)); // InterruptedError
+   * await engine.dispose();
+   * ```
+   */
+  interrupt(): InterruptReport {
+    this.#interrupts++;
+    const { scopes, done } = this.#leases.interrupt(this.url);
+    return { url: this.url, scopes, message: interruptMessage(this.url, scopes), done };
   }
 
   /** Lets `await using engine = await createEngine()` dispose of it. */
@@ -243,41 +297,40 @@ export class Engine<DB = any> {
     return `Engine(${this.url})`;
   }
 
-  async #scope<T>(mode: "begin" | "connect", fn: (conn: Connection<DB>) => Promise<T> | T): Promise<T> {
-    this.#assertUsable();
+  async #scope<T>(mode: "begin" | "connect", fn: (conn: Connection<DB>) => Promise<T> | T, options: TransactionMode): Promise<T> {
     if (typeof fn !== "function") {
       throw new ArgumentError(`engine.${mode}() takes a callback: engine.${mode}(async (conn) => { … }).`);
     }
-    this.#assertNotNested(`engine.${mode}()`);
-    const session = await this.#acquire();
-    const control: ScopeControl = {};
-    const conn = new Connection<DB>(session, { echo: this.#echo, batchSize: this.#batchSize, insertBudget: INSERT_BUDGET }, mode, control);
-    const finish = control.finish as (outcome: "commit" | "rollback") => Promise<void>;
-    const scopes = new Set(openScopes.getStore() ?? []);
-    scopes.add(this);
+    const lease = await this.#acquire(`engine.${mode}()`, `engine.${mode}()`);
+    const scope = new ScopeSession(lease, this.#echo, withDefaults(options, this.#defaults));
+    const conn = new Connection<DB>(scope, this.#context, mode);
     let broken = false;
     try {
-      const value = await openScopes.run(scopes, () => fn(conn));
-      await finish(mode === "begin" ? "commit" : "rollback");
+      const value = await runHolding(lease, () => fn(conn));
+      // An interrupted scope never commits, even if its callback caught the InterruptedError.
+      if (lease.revoked) throw lease.revoked;
+      await scope.finish(mode === "begin" ? "commit" : "rollback");
       return value;
     } catch (err) {
-      await finish("rollback").catch(() => {
+      if (lease.revoked) throw lease.revoked;
+      await scope.finish("rollback").catch(() => {
         broken = true;
       });
       throw err;
     } finally {
-      await session.release(broken);
+      await lease.release(broken);
     }
   }
 
-  async #acquire(): Promise<Session> {
+  async #acquire(kind: LeaseKind, what: string): Promise<SessionLease> {
+    this.#assertUsable();
     // A scope requested before dispose() is still served: the backend closes
     // only after the sessions queued ahead of its own turn. One that loses the
     // race anyway gets the disposal named rather than a driver error.
     try {
-      return await this.#backend.acquire();
+      return await this.#leases.acquire(kind, what);
     } catch (err) {
-      if (this.#disposed) throw disposedError();
+      if (this.#disposed && !(err instanceof InterruptedError || err instanceof ScopeError)) throw disposedError();
       throw err;
     }
   }
@@ -285,81 +338,15 @@ export class Engine<DB = any> {
   #assertUsable(): void {
     if (this.#disposed) throw disposedError();
   }
+}
 
-  #assertNotNested(what: string): void {
-    if (this.#backend.exclusive && openScopes.getStore()?.has(this)) {
-      throw new ScopeError(
-        `${what} was called inside an open scope of the same embedded engine. PGlite runs one scope at a time, ` +
-          "so it would wait for itself forever. Use the `conn` you already have, or conn.beginNested() for a savepoint.",
-      );
-    }
+/** The SQLSTATE that makes `err` worth a retry, looking through causes a caller may have wrapped it in. */
+function retryableCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof StatementError && e.code && e.code in RETRYABLE) return e.code;
+    if (e instanceof PgliteLabError && !(e instanceof StatementError)) return undefined;
   }
-
-  #kyselyDriver(): Driver {
-    const echo = this.#echo;
-    const sessions = new WeakMap<DatabaseConnection, Session>();
-    const run = async (session: Session, sql: string, parameters: readonly unknown[]) => {
-      echo.statement(sql, parameters);
-      try {
-        return await session.query(sql, parameters);
-      } catch (err) {
-        throw statementError(err, sql, parameters);
-      }
-    };
-    const inTransaction = new WeakSet<DatabaseConnection>();
-    const control = async (connection: DatabaseConnection, command: "BEGIN" | "COMMIT" | "ROLLBACK") => {
-      const session = sessions.get(connection);
-      if (!session) throw new ScopeError("This Kysely connection was already released.");
-      echo.event(command);
-      await session.query(command, []);
-      if (command === "BEGIN") inTransaction.add(connection);
-      else inTransaction.delete(connection);
-    };
-    return {
-      init: async () => undefined,
-      acquireConnection: async () => {
-        this.#assertUsable();
-        this.#assertNotNested("A query on engine.kysely");
-        const session = await this.#acquire();
-        const connection: DatabaseConnection = {
-          executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-            const raw = await run(session, query.sql, query.parameters);
-            const affected = ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(raw.command);
-            return affected ? { rows: raw.rows as R[], numAffectedRows: BigInt(raw.rowCount) } : { rows: raw.rows as R[] };
-          },
-          streamQuery: <R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> => {
-            const batchSize = chunkSize ?? this.#batchSize;
-            // A cursor lives in a transaction; outside Kysely's own, the stream gets one of its own.
-            const own = !inTransaction.has(connection);
-            return (async function* () {
-              if (own) await session.query("BEGIN", []);
-              let ok = false;
-              try {
-                echo.statement(query.sql, query.parameters);
-                for await (const rows of session.cursor(query.sql, query.parameters, batchSize)) yield { rows: rows as R[] };
-                ok = true;
-              } catch (err) {
-                throw statementError(err, query.sql, query.parameters);
-              } finally {
-                if (own) await session.query(ok ? "COMMIT" : "ROLLBACK", []).catch(() => undefined);
-              }
-            })();
-          },
-        };
-        sessions.set(connection, session);
-        return connection;
-      },
-      beginTransaction: (connection) => control(connection, "BEGIN"),
-      commitTransaction: (connection) => control(connection, "COMMIT"),
-      rollbackTransaction: (connection) => control(connection, "ROLLBACK"),
-      releaseConnection: async (connection) => {
-        const session = sessions.get(connection);
-        sessions.delete(connection);
-        await session?.release();
-      },
-      destroy: async () => undefined,
-    };
-  }
+  return undefined;
 }
 
 function disposedError(): EngineDisposedError {

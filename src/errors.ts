@@ -98,8 +98,10 @@ export class SchemaError extends PgliteLabError {}
 export class EngineDisposedError extends PgliteLabError {}
 
 /**
- * A connection was used after its scope ended, or a scope was opened where it
- * would wait for itself (a nested `engine.begin()` on the embedded engine).
+ * A connection was used after its scope ended, a scope was opened where it
+ * would wait for itself (a nested `engine.begin()` on the embedded engine,
+ * `engine.dispose()` inside a scope), or a forgotten controlled transaction
+ * of `engine.kysely` was rolled back so that others could run.
  *
  * It points at how the scopes are used rather than at the data; the message
  * says what happened and what to use instead, such as `conn.beginNested()`
@@ -118,6 +120,40 @@ export class EngineDisposedError extends PgliteLabError {}
  * ```
  */
 export class ScopeError extends PgliteLabError {}
+
+/**
+ * A scope was interrupted (`engine.interrupt()`, or Ctrl-C / the stop button
+ * in a notebook) and rolled back.
+ *
+ * The interrupted scope's next statement, or its stream's next batch, rejects
+ * with this error; its open transaction was rolled back and its session given
+ * back at once, so scopes asked for afterwards run straight away. Work that a
+ * `connect()` scope committed before the interrupt stays committed. A scope
+ * that was still waiting for its turn never started. `engine.begin()` never
+ * commits an interrupted scope, even if its callback catches this error.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, InterruptedError } from "pglite-lab";
+ *
+ * const engine = await createEngine();
+ * await engine.begin((conn) => conn.execute("create table jobs (n int)"));
+ * let started!: () => void;
+ * const halfway = new Promise<void>((resolve) => (started = resolve));
+ * const running = engine.begin(async (conn) => {
+ *   await conn.execute("insert into jobs values (1)");
+ *   started();
+ *   await new Promise((resolve) => setTimeout(resolve, 50)); // long work between statements
+ *   await conn.execute("insert into jobs values (2)");
+ * });
+ * await halfway;
+ * console.log(engine.interrupt().message); // Interrupted pglite://memory: rolled back engine.begin() after 1 statement.
+ * await running.catch((err) => console.log(err instanceof InterruptedError)); // true
+ * console.log(await engine.connect(async (conn) => (await conn.execute("select count(*)::int from jobs")).scalar())); // 0
+ * await engine.dispose();
+ * ```
+ */
+export class InterruptedError extends PgliteLabError {}
 
 /**
  * The engine could not reach its database: an unreachable server, a wrong

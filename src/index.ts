@@ -22,8 +22,13 @@
  *
  * @module pglite-lab
  */
-export { createEngine, Engine, type EngineOptions } from "./engine.js";
-export { Connection, type StreamOptions, type Executable } from "./connection.js";
+export { createEngine, Engine } from "./engine.js";
+export type { EngineOptions, KyselyOptions } from "./engine-options.js";
+export { Connection } from "./connection.js";
+export type { StreamOptions } from "./stream-options.js";
+export type { Executable } from "./executable.js";
+export type { BeginOptions, IsolationLevel, TransactionOptions } from "./transaction-options.js";
+export type { InterruptReport, InterruptedScope } from "./interrupt.js";
 export { Result } from "./result.js";
 export { MetaData, type CreateDropOptions } from "./schema/metadata.js";
 export {
@@ -74,6 +79,7 @@ export {
   DataError,
   EngineDisposedError,
   IntegrityError,
+  InterruptedError,
   PgliteLabError,
   ProgrammingError,
   ResultError,

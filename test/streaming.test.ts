@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ArgumentError, ProgrammingError, ScopeError } from "../src/index.js";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { collector } from "./support/collector.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
-
-/** A full garbage collection, whether or not the runner was started with --expose-gc. */
-function collector(): () => void {
-  if (typeof global.gc === "function") return global.gc;
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
 
 describeEachTarget("streaming", ({ target, engine }) => {
   let table: string;
@@ -161,6 +153,30 @@ describeEachTarget("streaming", ({ target, engine }) => {
       return s;
     });
     await assert.rejects(stream.next(), ScopeError);
+  });
+
+  test("a stream started but not awaited is closed inside its scope, and the next scope is not harmed", async () => {
+    await engine().connect(async (conn) => {
+      await conn.execute("select 1");
+      void conn.stream("select generate_series(1, 10)", [], { batchSize: 2 }).next();
+    });
+    await engine().begin((conn) => conn.execute(`update ${table} set label = 'after' where id = 1`));
+    const label = await engine().connect(async (conn) => (await conn.execute(`select label from ${table} where id = 1`)).scalar());
+    assert.equal(label, "after");
+    await engine().begin((conn) => conn.execute(`update ${table} set label = 'row 1' where id = 1`));
+  });
+
+  test("a stream left half-read does not keep its scope from committing", async () => {
+    const conn = await engine().begin(async (c) => {
+      await c.execute(`update ${table} set label = 'half' where id = 2`);
+      const stream = c.stream<{ id: number }>(`select id from ${table} order by id`, { batchSize: 5 });
+      await stream.next();
+      return c;
+    });
+    assert.equal(conn.closed, true);
+    const label = await engine().connect((c) => c.scalar(`select label from ${table} where id = 2`));
+    assert.equal(label, "half");
+    await engine().begin((c) => c.execute(`update ${table} set label = 'row 2' where id = 2`));
   });
 
   test("a batchSize that is not a positive whole number is refused", async () => {

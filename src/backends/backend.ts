@@ -21,6 +21,11 @@ export interface Session {
   query(sql: string, parameters: readonly unknown[]): Promise<RawResult>;
   /** Rows of a query in batches, through a server-side cursor; closing the generator closes the cursor. */
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined>;
+  /**
+   * Asks the database to cancel the statement running on this session, if the driver can (a server can;
+   * PGlite runs a statement to its end). The statement then fails with SQLSTATE 57014.
+   */
+  cancel?(): Promise<void>;
   /** Gives the session back. `broken` asks the driver to discard it rather than reuse it. */
   release(broken?: boolean): Promise<void>;
 }
@@ -31,6 +36,8 @@ export interface Backend {
   readonly dialect: "pglite" | "postgres";
   /** Whether only one session exists, so a scope waiting on another in the same task would wait forever. */
   readonly exclusive: boolean;
+  /** The most sessions held at once: 1 for PGlite, the pool size for a server. */
+  readonly capacity: number;
   /** Where the data lives, for messages: `in-memory PGlite`, `PGlite at ./data`, `PostgreSQL at host:5432/db`. */
   readonly description: string;
   acquire(): Promise<Session>;

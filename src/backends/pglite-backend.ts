@@ -69,6 +69,7 @@ class PgliteSession implements Session {
 export class PgliteBackend implements Backend {
   readonly dialect = "pglite" as const;
   readonly exclusive = true;
+  readonly capacity = 1;
   readonly description: string;
   readonly db: PGlite;
   readonly #lock = new FifoLock();

@@ -95,19 +95,43 @@ class ParameterTypes implements pg.Submittable {
   }
 }
 
+/**
+ * Cancels what the server process `pid` is running, from a connection of its
+ * own: the session's connection is busy with the statement to cancel, and the
+ * pool may have none free. A server ignores a cancel that arrives while the
+ * process is idle, so a statement that has just finished is not harmed.
+ */
+async function cancelBackend(connectionString: string, pid: number, timeoutMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT pg_cancel_backend($1)", [pid]);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 class PostgresSession implements Session {
   readonly #client: pg.PoolClient;
   readonly #giveBack: () => void;
+  readonly #cancel: (pid: number) => Promise<void>;
   #lost: Error | undefined;
   readonly #onError = (err: Error) => {
     // A checked-out client whose server goes away emits 'error'; the statement in flight fails on its own.
     this.#lost = err;
   };
 
-  constructor(client: pg.PoolClient, giveBack: () => void) {
+  constructor(client: pg.PoolClient, giveBack: () => void, cancel: (pid: number) => Promise<void>) {
     this.#client = client;
     this.#giveBack = giveBack;
+    this.#cancel = cancel;
     client.on("error", this.#onError);
+  }
+
+  async cancel(): Promise<void> {
+    const pid = (this.#client as unknown as { processID?: number }).processID;
+    if (typeof pid === "number") await this.#cancel(pid);
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
@@ -233,20 +257,24 @@ function hintFor(err: unknown, where: string, timeoutMs: number): string {
 export class PostgresBackend implements Backend {
   readonly dialect = "postgres" as const;
   readonly exclusive = false;
+  readonly capacity: number;
   readonly description: string;
   readonly #pool: pg.Pool;
   readonly #slots: Slots;
   readonly #where: string;
   readonly #user: string;
   readonly #connectTimeoutMs: number;
+  readonly #connectionString: string;
   #closing = false;
 
-  private constructor(pool: pg.Pool, where: string, user: string, options: PostgresBackendOptions) {
+  private constructor(pool: pg.Pool, connectionString: string, where: string, user: string, options: PostgresBackendOptions) {
     this.#pool = pool;
+    this.#connectionString = connectionString;
     this.description = `PostgreSQL at ${where}`;
     this.#where = where;
     this.#user = user;
     this.#slots = new Slots(options.poolSize);
+    this.capacity = options.poolSize;
     this.#connectTimeoutMs = options.connectTimeoutMs;
   }
 
@@ -270,7 +298,7 @@ export class PostgresBackend implements Backend {
     } as pg.PoolConfig);
     // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the process.
     pool.on("error", () => undefined);
-    return new PostgresBackend(pool, where, user, options);
+    return new PostgresBackend(pool, connectionString, where, user, options);
   }
 
   async acquire(): Promise<Session> {
@@ -289,7 +317,8 @@ export class PostgresBackend implements Backend {
         { cause: err },
       );
     }
-    return new PostgresSession(client, () => this.#slots.give());
+    const cancel = (pid: number) => cancelBackend(this.#connectionString, pid, this.#connectTimeoutMs);
+    return new PostgresSession(client, () => this.#slots.give(), cancel);
   }
 
   /** Closes the pool once the scopes running or already waiting have given their connections back. */

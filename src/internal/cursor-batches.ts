@@ -1,0 +1,43 @@
+/**
+ * `cursorBatches`: the one loop that reads a server-side cursor for a stream, on either backend.
+ *
+ * @module
+ */
+import type { Echo } from "../echo.js";
+import { statementError } from "../errors.js";
+import type { SessionLease } from "./session-lease.js";
+
+/**
+ * Yields a query's rows `batchSize` at a time through the lease's cursor
+ * (which must already be inside a transaction). `check` runs after each
+ * batch and throws to stop the stream (a scope that has ended). Leaving
+ * early (return, throw, an error) closes the cursor, unless the lease has
+ * been revoked: its rollback closes the cursor then.
+ */
+export async function* cursorBatches(
+  lease: SessionLease,
+  echo: Echo,
+  sql: string,
+  parameters: readonly unknown[],
+  batchSize: number,
+  check: () => void,
+): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+  echo.statement(sql, parameters);
+  lease.countStatement();
+  const cursor = lease.cursor(sql, parameters, batchSize);
+  try {
+    for (;;) {
+      let next: IteratorResult<Record<string, unknown>[], void>;
+      try {
+        next = await cursor.next();
+      } catch (err) {
+        throw err === lease.revoked ? err : statementError(err, sql, parameters);
+      }
+      if (next.done) return;
+      yield next.value;
+      check();
+    }
+  } finally {
+    await cursor.return();
+  }
+}
