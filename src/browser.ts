@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { createEngine as createEngineAnywhere, type Engine, type EngineOptions } from "./engine.js";
+import { createEngine as createEngineAnywhere, type Engine } from "./engine.js";
+import type { EngineOptions } from "./engine-options.js";
 import { assertBrowserUrl } from "./browser/engine-url.js";
 
 export * from "./index.js";

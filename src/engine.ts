@@ -9,8 +9,10 @@ import { Connection, type ConnectionContext } from "./connection.js";
 import { Echo } from "./echo.js";
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from "./engine-options.js";
 import { ArgumentError, EngineDisposedError, InterruptedError, PgliteLabError, ScopeError, StatementError } from "./errors.js";
-import { interruptMessage, registerEngine, unregisterEngine, type InterruptReport } from "./interrupt.js";
+import { interruptAll, interruptMessage, registerEngine, unregisterEngine, type InterruptReport } from "./interrupt.js";
 import { heldHere, runHolding } from "./internal/held-sessions.js";
+import { noteEngineCreated, withInMemoryHint } from "./internal/in-memory-hint.js";
+import { installKernelInterrupt } from "./internal/kernel-interrupt.js";
 import type { SessionLease, LeaseKind } from "./internal/session-lease.js";
 import { SessionLeases } from "./internal/session-leases.js";
 import { ScopeSession } from "./internal/scope-session.js";
@@ -72,7 +74,16 @@ export async function createEngine<DB = any>(first?: string | EngineOptions, sec
     const { PostgresBackend } = await import("./backends/postgres-backend.js");
     backend = await PostgresBackend.open(target.connectionString, target.display, options);
   }
+  noteEngineCreated(target.display);
+  // In a notebook kernel, the stop button rolls back what the engines are running (a no-op elsewhere).
+  installKernelInterrupt(interruptEverything);
   return new Engine<DB>(backend, target.display, options);
+}
+
+/** What the kernel's interrupt prints: one line per engine that had work, or that there was none. */
+function interruptEverything(): { message: string } {
+  const reports = interruptAll();
+  return { message: reports.length > 0 ? reports.map((report) => report.message).join("\n") : "Interrupted: no database work was running." };
 }
 
 /**
@@ -202,6 +213,7 @@ export class Engine<DB = any> {
     this.#kysely ??= engineKysely<DB>(
       new EngineDriver({
         echo: this.#echo,
+        url: this.url,
         defaults: this.#defaults,
         acquire: () => this.#acquire("engine.kysely", "A query on engine.kysely"),
         detached: () => this.#leases.watch(),
@@ -316,7 +328,7 @@ export class Engine<DB = any> {
       await scope.finish("rollback").catch(() => {
         broken = true;
       });
-      throw err;
+      throw withInMemoryHint(err, this.url);
     } finally {
       await lease.release(broken);
     }

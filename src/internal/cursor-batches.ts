@@ -8,6 +8,16 @@ import { statementError } from "../errors.js";
 import type { SessionLease } from "./session-lease.js";
 
 /**
+ * A turn of the event loop. PGlite answers a fetch without ever leaving the
+ * microtask queue, so a stream that is consumed as fast as it is read would
+ * keep timers and signal handlers (a notebook's interrupt) waiting until its
+ * last row; one macrotask per batch lets them in.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/**
  * Yields a query's rows `batchSize` at a time through the lease's cursor
  * (which must already be inside a transaction). `check` runs after each
  * batch and throws to stop the stream (a scope that has ended). Leaving
@@ -28,6 +38,8 @@ export async function* cursorBatches(
   try {
     for (;;) {
       let next: IteratorResult<Record<string, unknown>[], void>;
+      await nextTurn();
+      if (lease.revoked) throw lease.revoked;
       try {
         next = await cursor.next();
       } catch (err) {

@@ -41,7 +41,7 @@ export async function executeMany(scope: ScopeSession, insert: Insert<AnyTable, 
   try {
     for (const statements of [peeked, plan]) {
       for (const step of statements) {
-        const result = await scope.run(step.sql, step.parameters, () => logMany(scope, step), note);
+        const result = await scope.run(step.sql, step.parameters, () => logMany(scope, step), note, step.rows);
         count += result.rowCount;
         if (columns.length > 0) for (const row of result.rows) returned.push(row);
       }

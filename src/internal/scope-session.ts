@@ -69,8 +69,12 @@ export class ScopeSession {
     await this.#beginning;
   }
 
-  /** Runs one statement inside the transaction, with echo and error wrapping; `log` replaces the usual echo. */
-  async run(sql: string, parameters: readonly unknown[], log?: () => void, note?: string): Promise<RawResult> {
+  /**
+   * Runs one statement inside the transaction, with echo and error wrapping;
+   * `log` replaces the usual echo, and an error carries `rows` (the caller's
+   * rows of an executemany) rather than their column arrays.
+   */
+  async run(sql: string, parameters: readonly unknown[], log?: () => void, note?: string, rows?: readonly Record<string, unknown>[]): Promise<RawResult> {
     this.assertOpen();
     await this.ensure();
     if (log) log();
@@ -79,7 +83,7 @@ export class ScopeSession {
     try {
       return await this.lease.query(sql, parameters);
     } catch (err) {
-      throw err === this.lease.revoked ? err : statementError(err, sql, parameters, note);
+      throw err === this.lease.revoked ? err : statementError(err, sql, parameters, note, rows);
     }
   }
 

@@ -8,6 +8,7 @@ import type { Echo } from "../echo.js";
 import { statementError } from "../errors.js";
 import { checkBatchSize } from "../engine-options.js";
 import { cursorBatches } from "../internal/cursor-batches.js";
+import { withInMemoryHint } from "../internal/in-memory-hint.js";
 import { isHeldHere } from "../internal/held-sessions.js";
 import type { SessionLease } from "../internal/session-lease.js";
 import { beginStatement, type TransactionMode } from "../transaction-options.js";
@@ -16,6 +17,8 @@ import { toQueryResult } from "./query-result.js";
 /** What an engine connection needs from its engine. */
 export interface EngineConnectionContext {
   readonly echo: Echo;
+  /** The engine's URL, password hidden: a missing table on an in-memory engine gets a hint (see in-memory-hint.ts). */
+  readonly url: string;
   /** The isolation level the engine gives transactions that ask for none. */
   readonly defaults: TransactionMode;
   /** Called when a connection turns out to be held outside its callback (see `SessionLease.detached`). */
@@ -74,7 +77,7 @@ export class EngineConnection implements DatabaseConnection {
       if (isControl) this.lastControlCommand = raw.command;
       return toQueryResult<R>(raw);
     } catch (err) {
-      throw err === this.lease.revoked ? err : statementError(err, query.sql, query.parameters);
+      throw err === this.lease.revoked ? err : withInMemoryHint(statementError(err, query.sql, query.parameters), this.#context.url);
     }
   }
 
