@@ -7,8 +7,9 @@ import { Kysely, type Compilable, type CompiledQuery, type DatabaseConnection, t
 import { ArgumentError, ConnectionError, ScopeError, statementError } from "./errors.js";
 import type { Echo } from "./echo.js";
 import { postgresDialect } from "./kysely/postgres-dialect.js";
-import { Result } from "./result.js";
-import { RowStream } from "./internal/row-stream.js";
+import { AsyncResult, type AsyncFilterResult } from "./async-result.js";
+import { Result, type ValueOf } from "./result.js";
+import { RowStream, type RowBatch } from "./internal/row-stream.js";
 import { isInsert, planInsert, validateRows, type Insert, type InsertBudget } from "./schema/insert.js";
 import type { AnyTable, InsertRow } from "./schema/table.js";
 import type { RawResult, Session } from "./backends/backend.js";
@@ -164,10 +165,12 @@ export class Connection<DB = any> {
    * CURSOR` / `FETCH n`, on PGlite and on a server alike), `batchSize` rows
    * per round trip, so memory stays flat however many rows there are.
    * Leaving the loop early (`break`, `return`, a throw) closes the cursor.
+   * Read it with `for await`, or with the {@link AsyncResult} methods
+   * (`fetchMany()`, `partitions()`, `scalars()`, …).
    */
-  stream<O>(statement: Compilable<O> | RawBuilder<O>, options?: StreamOptions): AsyncGenerator<O, void, undefined>;
-  stream<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncGenerator<O, void, undefined>;
-  stream(statement: unknown, second?: unknown, third?: unknown): AsyncGenerator<any, void, undefined> {
+  stream<O>(statement: Compilable<O> | RawBuilder<O>, options?: StreamOptions): AsyncResult<O>;
+  stream<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncResult<O>;
+  stream(statement: unknown, second?: unknown, third?: unknown): AsyncResult<any> {
     let compiled: { sql: string; parameters: readonly unknown[] };
     let options: StreamOptions | undefined;
     if (typeof statement === "string") {
@@ -181,7 +184,31 @@ export class Connection<DB = any> {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ArgumentError(`batchSize must be a positive whole number, not ${String(batchSize)}.`);
     }
-    return this.#streamRows(compiled.sql, compiled.parameters, batchSize);
+    return new AsyncResult(this.#streamRows(compiled.sql, compiled.parameters, batchSize), batchSize);
+  }
+
+  /**
+   * Streams the first column of each row: `conn.stream(…).scalars()`, as
+   * SQLAlchemy's `conn.stream_scalars()`. Takes what {@link Connection.stream} takes.
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * const total = await engine.connect(async (conn) => {
+   *   let sum = 0;
+   *   for await (const n of conn.streamScalars<{ n: number }>("select generate_series(1, 100) as n")) sum += n;
+   *   return sum;
+   * });
+   * console.log(total); // 5050
+   * await engine.dispose();
+   * ```
+   */
+  streamScalars<O>(statement: Compilable<O> | RawBuilder<O>, options?: StreamOptions): AsyncFilterResult<ValueOf<O>>;
+  streamScalars<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncFilterResult<ValueOf<O>>;
+  streamScalars(statement: unknown, second?: unknown, third?: unknown): AsyncFilterResult<unknown> {
+    return (this.stream as (s: unknown, p?: unknown, o?: unknown) => AsyncResult<any>)(statement, second, third).scalars();
   }
 
   /** Commits the open transaction ("commit as you go"); only in `engine.connect()` scopes. */
@@ -292,11 +319,14 @@ export class Connection<DB = any> {
   async #runInsert(statement: { sql: string; parameters: readonly unknown[]; rows: readonly Record<string, unknown>[]; columns: readonly string[] }, table: AnyTable): Promise<RawResult> {
     this.#assertOpen();
     this.#context.echo.many(statement.sql, statement.rows, statement.columns);
+    let result: RawResult;
     try {
-      return await this.#session.query(statement.sql, statement.parameters);
+      result = await this.#session.query(statement.sql, statement.parameters);
     } catch (err) {
       throw statementError(err, statement.sql, statement.parameters, `No rows were inserted into "${table.name}".`);
     }
+    this.#context.echo.rows(result.fields, result.rows);
+    return result;
   }
 
   /** Runs one statement inside the transaction, with echo and error wrapping. */
@@ -304,36 +334,42 @@ export class Connection<DB = any> {
     this.#assertOpen();
     await this.#ensureTransaction();
     this.#context.echo.statement(sql, parameters);
+    let result: RawResult;
     try {
-      return await this.#session.query(sql, parameters);
+      result = await this.#session.query(sql, parameters);
     } catch (err) {
       throw statementError(err, sql, parameters);
     }
+    this.#context.echo.rows(result.fields, result.rows);
+    return result;
   }
 
-  #streamRows(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<any, void, undefined> {
+  #streamRows(sql: string, parameters: readonly unknown[], batchSize: number): RowStream<Record<string, unknown>> {
     return new RowStream(this.#streamBatches(sql, parameters, batchSize), () => this.#assertOpen());
   }
 
   /** The cursor's batches; leaving early (return, throw, an error) closes the cursor while the scope is open. */
-  async *#streamBatches(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+  async *#streamBatches(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<RowBatch<Record<string, unknown>>, void, undefined> {
     this.#assertOpen();
     await this.#ensureTransaction();
     this.#context.echo.statement(sql, parameters);
     const cursor = this.#session.cursor(sql, parameters, batchSize);
+    const rowLog = this.#context.echo.rowLog();
     try {
       for (;;) {
-        let next: IteratorResult<Record<string, unknown>[], void>;
+        let next: IteratorResult<RowBatch<Record<string, unknown>>, void>;
         try {
           next = await cursor.next();
         } catch (err) {
           throw statementError(err, sql, parameters);
         }
         if (next.done) return;
+        rowLog.batch(next.value.fields, next.value.rows);
         yield next.value;
         this.#assertOpen();
       }
     } finally {
+      rowLog.end();
       if (!this.#closed) await cursor.return(undefined);
     }
   }
@@ -412,7 +448,7 @@ export class Connection<DB = any> {
         const batches = this.#streamBatches(query.sql, query.parameters, chunkSize ?? this.#context.batchSize);
         // Kysely hands out each result's rows one by one: a whole batch per result is enough.
         return (async function* () {
-          for await (const rows of batches) yield { rows: rows as R[] };
+          for await (const batch of batches) yield { rows: batch.rows as R[] };
         })();
       },
     };

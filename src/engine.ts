@@ -7,12 +7,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from "kysely";
 import type { PGlite } from "@electric-sql/pglite";
 import { Connection, type ScopeControl } from "./connection.js";
-import { Echo, type EchoLogger } from "./echo.js";
+import { Echo, type EchoOption } from "./echo.js";
 import { ArgumentError, EngineDisposedError, ScopeError, statementError } from "./errors.js";
 import { postgresDialect } from "./kysely/postgres-dialect.js";
 import { parseEngineUrl } from "./url.js";
 import { PgliteBackend } from "./backends/pglite-backend.js";
-import type { Backend, Session } from "./backends/backend.js";
+import type { Backend, RawResult, Session } from "./backends/backend.js";
 import type { InsertBudget } from "./schema/insert.js";
 
 /**
@@ -36,9 +36,10 @@ import type { InsertBudget } from "./schema/insert.js";
 export interface EngineOptions {
   /**
    * Log every statement, SQLAlchemy style: `true` prints to stdout, a
-   * function receives each line. Default `false`.
+   * function receives each line, `"debug"` logs the rows returned too
+   * (see {@link EchoOption}). Default `false`.
    */
-  readonly echo?: boolean | EchoLogger;
+  readonly echo?: EchoOption;
   /** Rows per round trip when streaming (`conn.stream()`). Default 5000 (chosen by measurement: bench/README.md). */
   readonly batchSize?: number;
   /**
@@ -112,6 +113,7 @@ export async function createEngine<DB = any>(first?: string | EngineOptions, sec
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ArgumentError(`batchSize must be a positive whole number, not ${String(batchSize)}.`);
   }
+  const echo = new Echo(options.echo);
   const target = parseEngineUrl(url);
   let backend: Backend;
   if (target.dialect === "pglite") {
@@ -123,7 +125,7 @@ export async function createEngine<DB = any>(first?: string | EngineOptions, sec
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     });
   }
-  return new Engine<DB>(backend, target.display, new Echo(options.echo), batchSize);
+  return new Engine<DB>(backend, target.display, echo, batchSize);
 }
 
 /**
@@ -300,11 +302,14 @@ export class Engine<DB = any> {
     const sessions = new WeakMap<DatabaseConnection, Session>();
     const run = async (session: Session, sql: string, parameters: readonly unknown[]) => {
       echo.statement(sql, parameters);
+      let raw: RawResult;
       try {
-        return await session.query(sql, parameters);
+        raw = await session.query(sql, parameters);
       } catch (err) {
         throw statementError(err, sql, parameters);
       }
+      echo.rows(raw.fields, raw.rows);
+      return raw;
     };
     const inTransaction = new WeakSet<DatabaseConnection>();
     const control = async (connection: DatabaseConnection, command: "BEGIN" | "COMMIT" | "ROLLBACK") => {
@@ -336,7 +341,7 @@ export class Engine<DB = any> {
               let ok = false;
               try {
                 echo.statement(query.sql, query.parameters);
-                for await (const rows of session.cursor(query.sql, query.parameters, batchSize)) yield { rows: rows as R[] };
+                for await (const batch of session.cursor(query.sql, query.parameters, batchSize)) yield { rows: batch.rows as R[] };
                 ok = true;
               } catch (err) {
                 throw statementError(err, query.sql, query.parameters);

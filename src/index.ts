@@ -25,6 +25,7 @@
 export { createEngine, Engine, type EngineOptions } from "./engine.js";
 export { Connection, type StreamOptions, type Executable } from "./connection.js";
 export { Result } from "./result.js";
+export { AsyncResult, AsyncFilterResult } from "./async-result.js";
 export { MetaData, type CreateDropOptions } from "./schema/metadata.js";
 export {
   Table,
@@ -67,7 +68,7 @@ export {
   varchar,
 } from "./schema/types.js";
 export { show, type ShowOptions } from "./display.js";
-export type { EchoLogger } from "./echo.js";
+export type { EchoLogger, EchoOption } from "./echo.js";
 export {
   ArgumentError,
   ConnectionError,
