@@ -81,7 +81,23 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
     throw error;
   }
 
-  /** Closes the cursor; the rows not read are dropped. Closing twice is harmless. */
+  /**
+   * Closes the cursor; the rows not read are dropped. Closing twice is harmless.
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * await engine.connect(async (conn) => {
+   *   const stream = conn.stream("select generate_series(1, 1000000) as n");
+   *   console.log(await stream.fetchMany(2)); // [ { n: 1 }, { n: 2 } ]
+   *   await stream.close();
+   *   console.log(await stream.fetchOne());   // undefined
+   * });
+   * await engine.dispose();
+   * ```
+   */
   async close(): Promise<void> {
     await this.#source.return();
   }
@@ -136,6 +152,21 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
    * Iterates over the items not yet read in arrays of `size` (the last may
    * be shorter, none is empty); `size` defaults to the stream's `batchSize`.
    * One array at a time is in memory; `break` closes the cursor.
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * const sizes = await engine.connect(async (conn) => {
+   *   const out: number[] = [];
+   *   // 2,500 rows fetched 1,000 at a time, handed out 400 at a time
+   *   for await (const part of conn.stream("select generate_series(1, 2500) as n", [], { batchSize: 1000 }).partitions(400)) out.push(part.length);
+   *   return out;
+   * });
+   * console.log(sizes); // [ 400, 400, 400, 400, 400, 400, 100 ]
+   * await engine.dispose();
+   * ```
    */
   partitions(size?: number): AsyncGenerator<Item[], void, undefined> {
     const wanted = size ?? this.#batchSize;
@@ -152,7 +183,24 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
     }
   }
 
-  /** The only item left; throws {@link ResultError} for none or more than one. Closes the cursor. */
+  /**
+   * The only item left; throws {@link ResultError} for none or more than one. Closes the cursor.
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * await engine.connect(async (conn) => {
+   *   console.log(await conn.stream("select 'Ada' as name").one());                  // { name: 'Ada' }
+   *   console.log(await conn.stream("select 1 as n where false").oneOrNone());      // undefined
+   *   console.log(await conn.stream("select generate_series(1, 3) as n").first());  // { n: 1 }
+   *   await conn.stream("select generate_series(1, 3) as n").one().catch((err) => console.log(err.message));
+   *   // Expected exactly one row, but the statement returned more than one.
+   * });
+   * await engine.dispose();
+   * ```
+   */
   async one(): Promise<Item> {
     return (await this.#only(true)) as Item;
   }
@@ -162,12 +210,20 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
     return this.#only(false);
   }
 
-  /** A view of the same cursor that makes each row into an item with `map`. */
+  /**
+   * A view of the same cursor that makes each row into an item with `map`.
+   *
+   * @internal
+   */
   protected view<V>(map: RowMapper<V> | undefined): AsyncFilterResult<V> {
     return new AsyncFilterResult<V>(this.#source, this.#batchSize, map);
   }
 
-  /** The statement's column names, fetching the first batch if none has arrived. */
+  /**
+   * The statement's column names, fetching the first batch if none has arrived.
+   *
+   * @internal
+   */
   protected describe(): Promise<readonly string[]> {
     return this.#source.describe();
   }
@@ -245,6 +301,19 @@ export class AsyncResult<Row = Record<string, unknown>> extends AsyncFilterResul
   /**
    * A view of the same cursor that hands out the first column of each row,
    * or the column named `column` (SQLAlchemy's `scalars()`).
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * await engine.connect(async (conn) => {
+   *   const stream = conn.stream<{ id: number; name: string }>("select 1 as id, 'Ada' as name union all select 2, 'Grace'");
+   *   const names: string[] = await stream.scalars("name").all();
+   *   console.log(names); // [ 'Ada', 'Grace' ]
+   * });
+   * await engine.dispose();
+   * ```
    */
   scalars(): AsyncFilterResult<ValueOf<Row>>;
   scalars<K extends keyof Row & string>(column: K): AsyncFilterResult<Row[K]>;

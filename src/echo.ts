@@ -55,7 +55,16 @@ export type EchoLogger = (line: string) => void;
  * // ]
  * ```
  */
-export type EchoOption = boolean | "debug" | EchoLogger | { readonly level: "info" | "debug"; readonly logger?: EchoLogger };
+export type EchoOption =
+  | boolean
+  | "debug"
+  | EchoLogger
+  | {
+      /** `"info"`: statements, as `true` logs them; `"debug"`: statements and rows. */
+      readonly level: "info" | "debug";
+      /** Where the lines go; stdout when left out. */
+      readonly logger?: EchoLogger;
+    };
 
 /**
  * Counts the rows of one streamed statement as its batches arrive, so that

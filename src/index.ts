@@ -27,6 +27,16 @@ export { Connection, type StreamOptions, type Executable } from "./connection.js
 export { Result } from "./result.js";
 export { AsyncResult, AsyncFilterResult } from "./async-result.js";
 export { MetaData, type CreateDropOptions } from "./schema/metadata.js";
+export type { ReflectOptions } from "./schema/reflect.js";
+export { inspect, Inspector } from "./inspect.js";
+export type {
+  InspectOptions,
+  ReflectedColumn,
+  ReflectedForeignKey,
+  ReflectedIndex,
+  ReflectedPrimaryKey,
+  ReflectedUniqueConstraint,
+} from "./reflected.js";
 export {
   Table,
   type AnyTable,

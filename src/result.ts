@@ -10,9 +10,6 @@ import { uniqueKey } from "./internal/unique-key.js";
 /** The type of a row's values (a conditional type, so that `Result<A>` stays assignable to `Result<B>` when `A` is to `B`). */
 export type ValueOf<Row> = Row extends Record<string, infer V> ? V : unknown;
 
-/** The values of the columns `K` of `Row`, as a tuple in that order. */
-export type TupleOf<Row, K extends readonly unknown[]> = { -readonly [I in keyof K]: Row[K[I] & keyof Row] };
-
 /**
  * What `conn.execute()` returns: the rows, their column names, and the row
  * count. In a notebook a `Result` prints as a table.
@@ -70,7 +67,16 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
     this.command = command;
   }
 
-  /** The column names, in order: `columns` as a new array, under SQLAlchemy's name. */
+  /**
+   * The column names, in order: `columns` as a new array, under SQLAlchemy's name.
+   *
+   * @example
+   * ```ts
+   * import { Result } from "pglite-lab";
+   *
+   * console.log(new Result([{ id: 1, name: "Ada" }], ["id", "name"], 1, "SELECT").keys()); // [ 'id', 'name' ]
+   * ```
+   */
   keys(): string[] {
     return [...this.columns];
   }
@@ -321,7 +327,7 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
    * console.log(picked.columns, picked.rows); // [ 'city', 'id' ] [ { city: 'London', id: 1 } ]
    * ```
    */
-  pick<K extends Array<keyof Row & string>>(...names: K): Result<Pick<Row, K[number]>, TupleOf<Row, K>> {
+  pick<K extends Array<keyof Row & string>>(...names: K): Result<Pick<Row, K[number]>, { -readonly [I in keyof K]: Row[K[I] & keyof Row] }> {
     if (names.length === 0) throw new ArgumentError("pick() needs at least one column name, such as res.pick(\"id\").");
     for (const [i, name] of names.entries()) {
       this.#column(name, "pick");
