@@ -302,6 +302,9 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
    * ```
    */
   unique(key?: (row: Row) => unknown): Result<Row, Tuple> {
+    if (key !== undefined && typeof key !== "function") {
+      throw new ArgumentError(`unique() takes a function that returns each row's key, such as (row) => row.id; got ${typeof key}.`);
+    }
     const seen = new Set<string>();
     const columns = this.columns;
     const kept = this.rows.filter((row) => {

@@ -186,6 +186,11 @@ test("unique with a key function keeps the first row of each key", () => {
   assert.deepEqual(res.unique((row) => [row.city, row.n > 1]).scalars("n"), [1, 2, 3]);
 });
 
+test("unique refuses a key that is not a function", () => {
+  const res = new Result(rows, ["id", "name"], 3, "SELECT");
+  assert.throws(() => res.unique("id" as unknown as () => unknown), (err: unknown) => err instanceof ArgumentError && /unique\(\) takes a function/.test((err as Error).message));
+});
+
 test("unique refuses a key that contains itself instead of overflowing the stack", () => {
   const res = new Result(rows, ["id", "name"], 3, "SELECT");
   const loop: unknown[] = [];
