@@ -4,6 +4,7 @@
  * @module
  */
 import { Kysely, type Compilable, type CompiledQuery, type RawBuilder } from "kysely";
+import { AsyncResult, type AsyncFilterResult } from "./async-result.js";
 import { ArgumentError, ScopeError } from "./errors.js";
 import type { Echo } from "./echo.js";
 import type { KyselyOptions } from "./engine-options.js";
@@ -13,7 +14,7 @@ import { RowStream } from "./internal/row-stream.js";
 import type { ScopeSession } from "./internal/scope-session.js";
 import { postgresDialect } from "./kysely/postgres-dialect.js";
 import { ScopeDriver } from "./kysely/scope-driver.js";
-import { Result } from "./result.js";
+import { Result, type ValueOf } from "./result.js";
 import { isInsert, type Insert, type InsertBudget } from "./schema/insert.js";
 import type { AnyTable, InsertRow } from "./schema/table.js";
 import { streamArguments, type StreamOptions } from "./stream-options.js";
@@ -169,14 +170,41 @@ export class Connection<DB = any> {
    * per round trip, so memory stays flat however many rows there are.
    * Leaving the loop early (`break`, `return`, a throw) closes the cursor; so
    * does the end of the scope, for a stream left unfinished. Options go after
-   * the parameters of an SQL string, or in their place.
+   * the parameters of an SQL string, or in their place. Read it with
+   * `for await`, or with the {@link AsyncResult} methods (`fetchMany()`,
+   * `partitions()`, `scalars()`, …).
    */
-  stream<O>(statement: Compilable<O> | RawBuilder<O>, options?: StreamOptions): AsyncGenerator<O, void, undefined>;
-  stream<O = Record<string, unknown>>(statement: string, options: StreamOptions): AsyncGenerator<O, void, undefined>;
-  stream<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncGenerator<O, void, undefined>;
-  stream(statement: unknown, second?: unknown, third?: unknown): AsyncGenerator<any, void, undefined> {
+  stream<O>(statement: Compilable<O> | RawBuilder<O>, options?: StreamOptions): AsyncResult<O>;
+  stream<O = Record<string, unknown>>(statement: string, options: StreamOptions): AsyncResult<O>;
+  stream<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncResult<O>;
+  stream(statement: unknown, second?: unknown, third?: unknown): AsyncResult<any> {
     const call = streamArguments(statement, second, third, this.#context.batchSize, (s) => this.#compile(s, "conn.stream()"));
-    return new RowStream(this.#scope.batches(call.sql, call.parameters, call.batchSize), this.#check);
+    return new AsyncResult(new RowStream(this.#scope.batches(call.sql, call.parameters, call.batchSize), this.#check), call.batchSize);
+  }
+
+  /**
+   * Streams the first column of each row: `conn.stream(…).scalars()`, as
+   * SQLAlchemy's `conn.stream_scalars()`. Takes what {@link Connection.stream} takes.
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * const total = await engine.connect(async (conn) => {
+   *   let sum = 0;
+   *   for await (const n of conn.streamScalars<{ n: number }>("select generate_series(1, 100) as n")) sum += n;
+   *   return sum;
+   * });
+   * console.log(total); // 5050
+   * await engine.dispose();
+   * ```
+   */
+  streamScalars<O>(statement: Compilable<O> | RawBuilder<O>, options?: StreamOptions): AsyncFilterResult<ValueOf<O>>;
+  streamScalars<O = Record<string, unknown>>(statement: string, options: StreamOptions): AsyncFilterResult<ValueOf<O>>;
+  streamScalars<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncFilterResult<ValueOf<O>>;
+  streamScalars(statement: unknown, second?: unknown, third?: unknown): AsyncFilterResult<unknown> {
+    return (this.stream as (s: unknown, p?: unknown, o?: unknown) => AsyncResult<any>)(statement, second, third).scalars();
   }
 
   /** Commits the open transaction ("commit as you go"); only in `engine.connect()` scopes. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ArgumentError } from "./errors.js";
 
 /**
  * Receives each line of the statement log.
@@ -24,8 +25,62 @@
  */
 export type EchoLogger = (line: string) => void;
 
-/** How many parameter sets or array items a log line shows before it summarises the rest. */
+/**
+ * What `echo` (see {@link EngineOptions}) accepts.
+ *
+ * - `true`: statements to stdout, as SQLAlchemy's `echo=True`;
+ * - `"debug"`: the rows each statement returned too, as SQLAlchemy's
+ *   `echo="debug"`: a `Col (…)` line with the column names, then a
+ *   `Row (…)` line per row, the first ten of each statement, and a line
+ *   that counts the rest;
+ * - an {@link EchoLogger}: statements to that function;
+ * - `{ level: "debug", logger }`: statements and rows to that function;
+ * - `false` (the default): nothing.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, type EchoOption } from "pglite-lab";
+ *
+ * const lines: string[] = [];
+ * const echo: EchoOption = { level: "debug", logger: (line) => lines.push(line) };
+ * const engine = await createEngine({ echo });
+ * await engine.connect((conn) => conn.execute("select x, x * 10 as tens from generate_series(1, 2) as x"));
+ * await engine.dispose();
+ * console.log(lines.slice(1, -1));
+ * // [
+ * //   'select x, x * 10 as tens from generate_series(1, 2) as x',
+ * //   "Col ('x', 'tens')",
+ * //   'Row (1, 10)',
+ * //   'Row (2, 20)'
+ * // ]
+ * ```
+ */
+export type EchoOption =
+  | boolean
+  | "debug"
+  | EchoLogger
+  | {
+      /** `"info"`: statements, as `true` logs them; `"debug"`: statements and rows. */
+      readonly level: "info" | "debug";
+      /** Where the lines go; stdout when left out. */
+      readonly logger?: EchoLogger;
+    };
+
+/**
+ * Counts the rows of one streamed statement as its batches arrive, so that
+ * its log shows the first rows and, when the stream ends, how many were left out.
+ */
+export interface RowLog {
+  batch(columns: readonly string[], rows: readonly Record<string, unknown>[]): void;
+  end(): void;
+}
+
+const NO_ROW_LOG: RowLog = { batch: () => undefined, end: () => undefined };
+
+/** How many parameter sets, array items or result rows a log shows before it summarises the rest. */
 const SHOWN = 10;
+
+const stdout: EchoLogger = (line) => console.log(line);
 
 /**
  * Writes the statement log in SQLAlchemy's shape: `BEGIN (implicit)`, each
@@ -35,14 +90,41 @@ const SHOWN = 10;
  */
 export class Echo {
   readonly #log: EchoLogger | undefined;
+  readonly #debug: boolean;
 
-  constructor(target: boolean | EchoLogger | undefined) {
-    this.#log = typeof target === "function" ? target : target ? (line) => console.log(line) : undefined;
+  constructor(target: EchoOption | undefined) {
+    if (target === undefined || typeof target === "boolean") {
+      this.#log = target ? stdout : undefined;
+      this.#debug = false;
+    } else if (typeof target === "function") {
+      this.#log = target;
+      this.#debug = false;
+    } else if (target === "debug") {
+      this.#log = stdout;
+      this.#debug = true;
+    } else if (
+      typeof target === "object" &&
+      target !== null &&
+      (target.level === "info" || target.level === "debug") &&
+      (target.logger === undefined || typeof target.logger === "function")
+    ) {
+      this.#log = target.logger ?? stdout;
+      this.#debug = target.level === "debug";
+    } else {
+      throw new ArgumentError(
+        `echo must be true, false, "debug", a function that takes each line, or { level: "info" | "debug", logger }; got ${formatValue(target)}.`,
+      );
+    }
   }
 
   /** Whether anything is logged; lets callers skip formatting work. */
   get enabled(): boolean {
     return this.#log !== undefined;
+  }
+
+  /** Whether the rows statements return are logged too (`echo: "debug"`). */
+  get debug(): boolean {
+    return this.#debug;
   }
 
   /** Logs a transaction event such as `BEGIN (implicit)`. */
@@ -64,6 +146,37 @@ export class Echo {
     const shown = rows.slice(0, SHOWN).map((row) => `(${columns.map((c) => formatValue(row[c])).join(", ")})`);
     const more = rows.length > SHOWN ? ` ... ${rows.length - SHOWN} more` : "";
     this.#log(`[${rows.length} ${rows.length === 1 ? "row" : "rows"}] ${shown.join(", ")}${more}`);
+  }
+
+  /** Logs the rows a statement returned (debug only): `Col (…)`, then the first rows, then how many more. */
+  rows(columns: readonly string[], rows: readonly Record<string, unknown>[]): void {
+    const log = this.rowLog();
+    log.batch(columns, rows);
+    log.end();
+  }
+
+  /** A log for the rows of one streamed statement, fed batch by batch; does nothing unless debugging. */
+  rowLog(): RowLog {
+    const log = this.#log;
+    if (!log || !this.#debug) return NO_ROW_LOG;
+    let seen = 0;
+    let described = false;
+    return {
+      batch(columns, rows) {
+        // Statements that return no rows at all (DDL, INSERT without RETURNING) have no columns: nothing to log.
+        if (columns.length === 0) return;
+        if (!described) log(`Col (${columns.map((c) => formatValue(c)).join(", ")})`);
+        described = true;
+        for (let i = 0; i < rows.length && seen + i < SHOWN; i++) {
+          const row = rows[i] as Record<string, unknown>;
+          log(`Row (${columns.map((c) => formatValue(row[c])).join(", ")})`);
+        }
+        seen += rows.length;
+      },
+      end() {
+        if (seen > SHOWN) log(`... ${seen - SHOWN} more ${seen - SHOWN === 1 ? "row" : "rows"} (${seen} in all)`);
+      },
+    };
   }
 }
 

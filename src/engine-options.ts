@@ -4,7 +4,7 @@
  * @module
  */
 import type { KyselyPlugin, LogConfig } from "kysely";
-import type { EchoLogger } from "./echo.js";
+import { Echo, type EchoOption } from "./echo.js";
 import { ArgumentError } from "./errors.js";
 import { checkOptions, describeValue } from "./internal/options.js";
 import { checkIsolationLevel, type IsolationLevel } from "./transaction-options.js";
@@ -31,9 +31,10 @@ import { checkIsolationLevel, type IsolationLevel } from "./transaction-options.
 export interface EngineOptions {
   /**
    * Log every statement, SQLAlchemy style: `true` prints to stdout, a
-   * function receives each line. Default `false`.
+   * function receives each line, `"debug"` logs the rows returned too
+   * (see {@link EchoOption}). Default `false`.
    */
-  readonly echo?: boolean | EchoLogger;
+  readonly echo?: EchoOption;
   /**
    * Rows per round trip when streaming (`conn.stream()`), from 1 to 1,000,000.
    * Default 5000 (chosen by measurement: bench/README.md).
@@ -107,7 +108,7 @@ export interface KyselyOptions {
 
 /** {@link EngineOptions} checked, with defaults filled in. */
 export interface ResolvedEngineOptions {
-  readonly echo: boolean | EchoLogger | undefined;
+  readonly echo: EchoOption | undefined;
   readonly batchSize: number;
   readonly poolSize: number;
   readonly connectTimeoutMs: number;
@@ -156,9 +157,8 @@ export function checkBatchSize(value: unknown, where: string): number {
 export function resolveEngineOptions(value: unknown): ResolvedEngineOptions {
   const options = checkOptions(value, "createEngine()", KNOWN) as EngineOptions;
   const { echo, poolSize = 10, connectTimeoutMs = 10_000, idleTransactionTimeoutMs = 5000, kysely = {} } = options;
-  if (echo !== undefined && typeof echo !== "boolean" && typeof echo !== "function") {
-    throw new ArgumentError(`createEngine(): echo must be true, false or a function that takes a line, not ${describeValue(echo)}.`);
-  }
+  // The Echo's own check: an ArgumentError that lists what echo takes, before anything is opened.
+  if (echo !== undefined) new Echo(echo);
   if (typeof idleTransactionTimeoutMs !== "number" || !(idleTransactionTimeoutMs > 0) || !Number.isFinite(idleTransactionTimeoutMs)) {
     throw new ArgumentError(
       `createEngine(): idleTransactionTimeoutMs must be a positive number of milliseconds, not ${describeValue(idleTransactionTimeoutMs)}.`,

@@ -30,7 +30,18 @@ export type { Executable } from "./executable.js";
 export type { BeginOptions, IsolationLevel, TransactionOptions } from "./transaction-options.js";
 export type { InterruptReport, InterruptedScope } from "./interrupt.js";
 export { Result } from "./result.js";
+export { AsyncResult, AsyncFilterResult } from "./async-result.js";
 export { MetaData, type CreateDropOptions } from "./schema/metadata.js";
+export type { ReflectOptions } from "./schema/reflect.js";
+export { inspect, Inspector } from "./inspect.js";
+export type {
+  InspectOptions,
+  ReflectedColumn,
+  ReflectedForeignKey,
+  ReflectedIndex,
+  ReflectedPrimaryKey,
+  ReflectedUniqueConstraint,
+} from "./reflected.js";
 export {
   Table,
   type AnyTable,
@@ -72,7 +83,7 @@ export {
   varchar,
 } from "./schema/types.js";
 export { show, showSvg, type ShowOptions, type ShowSvgOptions } from "./display.js";
-export type { EchoLogger } from "./echo.js";
+export type { EchoLogger, EchoOption } from "./echo.js";
 export {
   ArgumentError,
   ConnectionError,

@@ -13,14 +13,23 @@ export interface RawResult {
   readonly command: string;
 }
 
+/** One FETCH of a cursor: its rows and the column names, in order. */
+export interface CursorBatch {
+  readonly rows: Record<string, unknown>[];
+  readonly fields: readonly string[];
+}
+
 /**
  * One database session held by one scope at a time. Drivers throw their own
  * errors; the connection wraps them with the statement that failed.
  */
 export interface Session {
   query(sql: string, parameters: readonly unknown[]): Promise<RawResult>;
-  /** Rows of a query in batches, through a server-side cursor; closing the generator closes the cursor. */
-  cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined>;
+  /**
+   * Rows of a query in batches, through a server-side cursor; closing the generator closes the cursor.
+   * The first batch comes even when it is empty, so that the column names are known for every query.
+   */
+  cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined>;
   /**
    * Asks the database to cancel the statement running on this session, if the driver can (a server can;
    * PGlite runs a statement to its end). The statement then fails with SQLSTATE 57014.

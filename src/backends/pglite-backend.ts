@@ -6,7 +6,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { ConnectionError } from "../errors.js";
 import { FifoLock } from "../internal/fifo-lock.js";
-import type { Backend, RawResult, Session } from "./backend.js";
+import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
 import { openDataFolder } from "./data-folder.js";
 import type { FolderLock } from "./folder-lock.js";
 import { causeOf, reportOf, startNew } from "./pglite-start.js";
@@ -42,17 +42,19 @@ class PgliteSession implements Session {
     return toRaw(await this.#db.query(sql, parameters as unknown[], { rowMode: "object", parsers: pgliteParsers }));
   }
 
-  async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+  async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
     const name = `pglite_lab_cursor_${++cursorCounter}`;
     const body = sql.trim().replace(/;\s*$/, "");
     await this.#db.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${body}`, parameters as unknown[]);
     const fetch = `FETCH FORWARD ${batchSize} FROM ${name}`;
     let open = true;
+    let first = true;
     try {
       while (open) {
         const result = await this.#db.query<Record<string, unknown>>(fetch, [], { parsers: pgliteParsers });
         if (result.rows.length < batchSize) open = false;
-        if (result.rows.length > 0) yield result.rows;
+        if (result.rows.length > 0 || first) yield { rows: result.rows, fields: result.fields.map((f) => f.name) };
+        first = false;
       }
     } finally {
       // Fails harmlessly if the transaction was aborted or already ended: the cursor went with it.

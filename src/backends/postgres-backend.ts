@@ -14,7 +14,7 @@
 import pg from "pg";
 import { ArgumentError, ConnectionError } from "../errors.js";
 import { needsParameterTypes, nodePostgresTypes, toServerParameter } from "./value-parsers.js";
-import type { Backend, RawResult, Session } from "./backend.js";
+import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
@@ -147,16 +147,18 @@ class PostgresSession implements Session {
     return toRaw(await this.#client.query<Record<string, unknown>>(config));
   }
 
-  async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+  async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
     const name = `pglite_lab_cursor_${++cursorCounter}`;
     const body = sql.trim().replace(/;\s*$/, "");
     await this.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${body}`, parameters);
     let open = true;
+    let first = true;
     try {
       while (open) {
         const result = await this.query(`FETCH FORWARD ${batchSize} FROM ${name}`, []);
         if (result.rows.length < batchSize) open = false;
-        if (result.rows.length > 0) yield result.rows;
+        if (result.rows.length > 0 || first) yield result;
+        first = false;
       }
     } finally {
       // Fails harmlessly if the transaction was aborted or already ended: the cursor went with it.

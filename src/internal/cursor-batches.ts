@@ -5,6 +5,7 @@
  */
 import type { Echo } from "../echo.js";
 import { statementError } from "../errors.js";
+import type { CursorBatch } from "../backends/backend.js";
 import type { SessionLease } from "./session-lease.js";
 
 /**
@@ -18,7 +19,8 @@ function nextTurn(): Promise<void> {
 }
 
 /**
- * Yields a query's rows `batchSize` at a time through the lease's cursor
+ * Yields a query's rows `batchSize` at a time (the first batch even when it
+ * is empty, for its column names; `echo: "debug"` logs the first rows) through the lease's cursor
  * (which must already be inside a transaction). `check` runs after each
  * batch and throws to stop the stream (a scope that has ended). Leaving
  * early (return, throw, an error) closes the cursor, unless the lease has
@@ -31,13 +33,14 @@ export async function* cursorBatches(
   parameters: readonly unknown[],
   batchSize: number,
   check: () => void,
-): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+): AsyncGenerator<CursorBatch, void, undefined> {
   echo.statement(sql, parameters);
   lease.countStatement();
   const cursor = lease.cursor(sql, parameters, batchSize);
+  const rowLog = echo.rowLog();
   try {
     for (;;) {
-      let next: IteratorResult<Record<string, unknown>[], void>;
+      let next: IteratorResult<CursorBatch, void>;
       await nextTurn();
       if (lease.revoked) throw lease.revoked;
       try {
@@ -46,10 +49,12 @@ export async function* cursorBatches(
         throw err === lease.revoked ? err : statementError(err, sql, parameters);
       }
       if (next.done) return;
+      rowLog.batch(next.value.fields, next.value.rows);
       yield next.value;
       check();
     }
   } finally {
+    rowLog.end();
     await cursor.return();
   }
 }

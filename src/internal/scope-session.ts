@@ -4,14 +4,14 @@
  *
  * @module
  */
-import type { RawResult } from "../backends/backend.js";
+import type { CursorBatch, RawResult } from "../backends/backend.js";
 import type { Echo } from "../echo.js";
 import { ConnectionError, ScopeError, statementError } from "../errors.js";
 import { beginStatement, describeMode, type TransactionMode } from "../transaction-options.js";
 import { cursorBatches } from "./cursor-batches.js";
 import type { SessionLease } from "./session-lease.js";
 
-type Batches = AsyncGenerator<Record<string, unknown>[], void, undefined>;
+type Batches = AsyncGenerator<CursorBatch, void, undefined>;
 
 export class ScopeSession {
   readonly lease: SessionLease;
@@ -80,11 +80,14 @@ export class ScopeSession {
     if (log) log();
     else this.echo.statement(sql, parameters);
     this.lease.countStatement();
+    let result: RawResult;
     try {
-      return await this.lease.query(sql, parameters);
+      result = await this.lease.query(sql, parameters);
     } catch (err) {
       throw err === this.lease.revoked ? err : statementError(err, sql, parameters, note, rows);
     }
+    this.echo.rows(result.fields, result.rows);
+    return result;
   }
 
   /** Runs a statement the caller does not see (undoing a failed executemany), without echo. */

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { RawResult, Session } from "../backends/backend.js";
+import type { CursorBatch, RawResult, Session } from "../backends/backend.js";
 import { ScopeError } from "../errors.js";
 
 /** Who holds a lease, as reports and messages name it. */
@@ -21,11 +21,11 @@ export type LeaseKind = "engine.begin()" | "engine.connect()" | "engine.kysely";
 
 /** A cursor's batches, as a lease hands them out: `return()` closes the cursor while the lease is usable. */
 export interface LeasedCursor {
-  next(): Promise<IteratorResult<Record<string, unknown>[], void>>;
-  return(): Promise<IteratorResult<Record<string, unknown>[], void>>;
+  next(): Promise<IteratorResult<CursorBatch, void>>;
+  return(): Promise<IteratorResult<CursorBatch, void>>;
 }
 
-const DONE: IteratorResult<Record<string, unknown>[], void> = Object.freeze({ value: undefined, done: true });
+const DONE: IteratorResult<CursorBatch, void> = Object.freeze({ value: undefined, done: true });
 
 export class SessionLease {
   readonly kind: LeaseKind;

@@ -75,6 +75,7 @@ export class EngineConnection implements DatabaseConnection {
     try {
       const raw = await this.lease.query(query.sql, query.parameters);
       if (isControl) this.lastControlCommand = raw.command;
+      else this.#context.echo.rows(raw.fields, raw.rows);
       return toQueryResult<R>(raw);
     } catch (err) {
       throw err === this.lease.revoked ? err : withInMemoryHint(statementError(err, query.sql, query.parameters), this.#context.url);
@@ -108,7 +109,7 @@ export class EngineConnection implements DatabaseConnection {
     let failed = false;
     try {
       const check = () => undefined;
-      for await (const rows of cursorBatches(lease, echo, query.sql, query.parameters, batchSize, check)) yield { rows: rows as R[] };
+      for await (const batch of cursorBatches(lease, echo, query.sql, query.parameters, batchSize, check)) yield { rows: batch.rows as R[] };
     } catch (err) {
       failed = true;
       throw err;

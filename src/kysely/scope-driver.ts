@@ -4,7 +4,7 @@
  * @module
  */
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from "kysely";
-import type { RawResult } from "../backends/backend.js";
+import type { CursorBatch, RawResult } from "../backends/backend.js";
 import { ScopeError } from "../errors.js";
 import { checkBatchSize } from "../engine-options.js";
 import { toQueryResult } from "./query-result.js";
@@ -12,7 +12,7 @@ import { toQueryResult } from "./query-result.js";
 /** How `conn.db` runs statements: through its connection, inside the scope's transaction. */
 export interface ScopeStatements {
   run(sql: string, parameters: readonly unknown[]): Promise<RawResult>;
-  batches(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined>;
+  batches(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined>;
 }
 
 /**
@@ -31,7 +31,7 @@ export class ScopeDriver implements Driver {
         const batches = statements.batches(query.sql, query.parameters, checkBatchSize(chunkSize ?? 100, "Kysely's .stream(chunkSize)"));
         // Kysely hands out each result's rows one by one: a whole batch per result is enough.
         return (async function* () {
-          for await (const rows of batches) yield { rows: rows as R[] };
+          for await (const batch of batches) yield { rows: batch.rows as R[] };
         })();
       },
     };

@@ -8,6 +8,7 @@ import { SchemaError } from "../errors.js";
 import type { Connection } from "../connection.js";
 import { createTableSql, resolveReference } from "./ddl.js";
 import { Column } from "./column.js";
+import { reflectTables, type ReflectOptions } from "./reflect.js";
 import { Table, type AnyTable, type Columns } from "./table.js";
 
 /**
@@ -172,6 +173,44 @@ export class MetaData {
       if (existing && !existing.has(table.name)) continue;
       await conn.execute(`DROP TABLE "${table.name.replaceAll('"', '""')}"`);
     }
+  }
+
+  /**
+   * Adds a table definition for each table of the database's current schema
+   * (or each named in `only`, with the tables they reference), read from the
+   * catalog, and returns them: columns with their types, NOT NULL,
+   * single-column UNIQUE, defaults, the primary key, single-column foreign
+   * keys with their `onDelete` / `onUpdate`. They work with `insert()`,
+   * `select()` and `createAll()` like defined tables (their row types are
+   * untyped). SQLAlchemy's `md.reflect()`.
+   *
+   * What a column builder cannot express is refused with a
+   * {@link SchemaError} naming the column (a type with no builder, such as
+   * `smallint` or an array; a generated column; a reference to another
+   * schema), and nothing is added. Composite UNIQUE constraints and foreign
+   * keys, CHECK constraints and indexes are not carried over: see them with
+   * {@link inspect}. A name already in this MetaData, or a name in `only`
+   * that the schema lacks, is a SchemaError too.
+   *
+   * @example
+   * ```ts
+   * import { createEngine, MetaData } from "pglite-lab";
+   *
+   * const engine = await createEngine();
+   * await engine.begin(async (conn) => {
+   *   await conn.execute("create table emps (id serial primary key, name varchar(40) not null, active boolean default true)");
+   *   const md = new MetaData();
+   *   const [emps] = await md.reflect(conn);
+   *   if (!emps) throw new Error("no table reflected");
+   *   console.log(String(emps), emps.columns.name.spec); // Table(emps) { sqlType: 'varchar(40)', autoIncrement: false, primaryKey: false, notNull: true, unique: false }
+   *   await conn.execute(emps.insert(), [{ name: "Ada" }]);
+   *   console.log((await conn.execute(emps.select())).fetchAll()); // [ { id: 1, name: 'Ada', active: true } ]
+   * });
+   * await engine.dispose();
+   * ```
+   */
+  async reflect(conn: Connection<any>, options: ReflectOptions = {}): Promise<AnyTable[]> {
+    return reflectTables(this, conn, options);
   }
 }
 
