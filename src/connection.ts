@@ -24,7 +24,7 @@ import type { RawResult, Session } from "./backends/backend.js";
  * import { createEngine, type StreamOptions } from "pglite-lab";
  *
  * const engine = await createEngine({ echo: true });
- * const options: StreamOptions = { batchSize: 2 };   // two rows per FETCH
+ * const options: StreamOptions = { batchSize: 2 };   // two rows per round trip
  * const seen: number[] = [];
  * await engine.connect(async (conn) => {
  *   for await (const row of conn.stream<{ n: number }>("select generate_series(1, 5) as n", [], options)) seen.push(row.n);
@@ -34,7 +34,7 @@ import type { RawResult, Session } from "./backends/backend.js";
  * ```
  */
 export interface StreamOptions {
-  /** Rows fetched from the cursor per round trip. Defaults to the engine's `batchSize`. */
+  /** Rows fetched from the cursor per round trip, 1 to 2^31 − 1. Defaults to the engine's `batchSize`. */
   readonly batchSize?: number;
 }
 
@@ -160,10 +160,15 @@ export class Connection<DB = any> {
   }
 
   /**
-   * Streams the rows of a query through a server-side cursor (`DECLARE …
-   * CURSOR` / `FETCH n`, on PGlite and on a server alike), `batchSize` rows
-   * per round trip, so memory stays flat however many rows there are.
-   * Leaving the loop early (`break`, `return`, a throw) closes the cursor.
+   * Streams the rows of a statement through a server-side cursor (a named
+   * portal of PostgreSQL's wire protocol, on PGlite and on a server alike),
+   * `batchSize` rows per round trip, so memory stays flat however many rows
+   * there are. Any statement that returns rows streams: SELECT, VALUES,
+   * TABLE, `INSERT/UPDATE/DELETE … RETURNING`, a data-modifying `WITH`, SHOW.
+   * PostgreSQL runs a statement that writes to its end before the first row
+   * arrives, so its writes are all made (in the scope's transaction) however
+   * much of the stream is read. Other statements of the scope may run between
+   * rows. Leaving the loop early (`break`, `return`, a throw) closes the cursor.
    */
   stream<O>(statement: Compilable<O> | RawBuilder<O>, options?: StreamOptions): AsyncGenerator<O, void, undefined>;
   stream<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncGenerator<O, void, undefined>;
@@ -318,9 +323,10 @@ export class Connection<DB = any> {
   /** The cursor's batches; leaving early (return, throw, an error) closes the cursor while the scope is open. */
   async *#streamBatches(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined> {
     this.#assertOpen();
+    // Made first: a batch size no portal can be read with is an ArgumentError before anything runs.
+    const cursor = this.#session.cursor(sql, parameters, batchSize);
     await this.#ensureTransaction();
     this.#context.echo.statement(sql, parameters);
-    const cursor = this.#session.cursor(sql, parameters, batchSize);
     try {
       for (;;) {
         let next: IteratorResult<Record<string, unknown>[], void>;

@@ -332,16 +332,19 @@ export class Engine<DB = any> {
             // A cursor lives in a transaction; outside Kysely's own, the stream gets one of its own.
             const own = !inTransaction.has(connection);
             return (async function* () {
+              // Made first: a chunk size no portal can be read with is an ArgumentError before anything runs.
+              const cursor = session.cursor(query.sql, query.parameters, batchSize);
               if (own) await session.query("BEGIN", []);
-              let ok = false;
+              let failed = false;
               try {
                 echo.statement(query.sql, query.parameters);
-                for await (const rows of session.cursor(query.sql, query.parameters, batchSize)) yield { rows: rows as R[] };
-                ok = true;
+                for await (const rows of cursor) yield { rows: rows as R[] };
               } catch (err) {
+                failed = true;
                 throw statementError(err, query.sql, query.parameters);
               } finally {
-                if (own) await session.query(ok ? "COMMIT" : "ROLLBACK", []).catch(() => undefined);
+                // As for a statement run outside a transaction: once it has run, its writes stay, however much was read.
+                if (own) await session.query(failed ? "ROLLBACK" : "COMMIT", []).catch(() => undefined);
               }
             })();
           },

@@ -19,7 +19,13 @@ export interface RawResult {
  */
 export interface Session {
   query(sql: string, parameters: readonly unknown[]): Promise<RawResult>;
-  /** Rows of a query in batches, through a server-side cursor; closing the generator closes the cursor. */
+  /**
+   * The rows of any statement in batches of at most `batchSize`, through a
+   * named portal (portal-cursor.ts), inside the transaction the caller has
+   * opened; statements may run between batches. Throws an ArgumentError at
+   * the call for a batch size outside 1 … 2^31 − 1. Closing the generator
+   * closes the portal.
+   */
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[], void, undefined>;
   /** Gives the session back. `broken` asks the driver to discard it rather than reuse it. */
   release(broken?: boolean): Promise<void>;
