@@ -154,7 +154,7 @@ function server(workload: Workload, o: BenchOptions): Panel[] {
         workload, group: "server", title: `stream ${count(o.streamRows)} rows`, rows: o.streamRows, warmups: 0,
         contenders: [
           c("pg", "node-postgres + pg-cursor: `read(1000)` loop", { baseline: true }),
-          c("lab-server", "pglite-lab: `conn.stream(emps.select())`", { goal: { maxRatio: 1.2 } }),
+          c("lab-server", "pglite-lab: `conn.stream(emps.select())`", { goal: { maxRatio: 1.2, maxRssMb: 50 } }),
           c("pg-fetch", "node-postgres: hand-written DECLARE / FETCH 5000 loop", { batchSize: 5000 }),
           c("kysely-pg", "Kysely + pg + pg-cursor: `.stream(1000)`"),
         ],

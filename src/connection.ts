@@ -165,10 +165,15 @@ export class Connection<DB = any> {
   }
 
   /**
-   * Streams the rows of a query through a server-side cursor (`DECLARE …
-   * CURSOR` / `FETCH n`, on PGlite and on a server alike), `batchSize` rows
-   * per round trip, so memory stays flat however many rows there are.
-   * Leaving the loop early (`break`, `return`, a throw) closes the cursor; so
+   * Streams the rows of a statement through a server-side cursor (a named
+   * portal of PostgreSQL's wire protocol, on PGlite and on a server alike),
+   * `batchSize` rows per round trip, so memory stays flat however many rows
+   * there are. Any statement that returns rows streams: SELECT, VALUES,
+   * TABLE, `INSERT/UPDATE/DELETE … RETURNING`, a data-modifying `WITH`, SHOW.
+   * PostgreSQL runs a statement that writes to its end before the first row
+   * arrives, so its writes are all made (in the scope's transaction) however
+   * much of the stream is read. Other statements of the scope may run between
+   * rows. Leaving the loop early (`break`, `return`, a throw) closes the cursor; so
    * does the end of the scope, for a stream left unfinished. Options go after
    * the parameters of an SQL string, or in their place. Read it with
    * `for await`, or with the {@link AsyncResult} methods (`fetchMany()`,

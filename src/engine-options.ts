@@ -134,8 +134,8 @@ const DEFAULT_BATCH_SIZE = 5000;
  * The largest batch a stream takes. A stream holds one batch of row objects
  * at a time, so the batch is its memory: 1M rows of a narrow table are already
  * a few hundred MB in PGlite (PEERS.md), the size streaming exists to avoid,
- * and the measured optimum is 5000. FETCH itself stops at 2^31 − 1 (larger
- * counts are a syntax error); whoever wants every row at once wants
+ * and the measured optimum is 5000. The wire protocol's row limit stops at
+ * 2^31 − 1; whoever wants every row at once wants
  * `conn.execute()`.
  */
 export const MAX_BATCH_SIZE = 1_000_000;

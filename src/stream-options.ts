@@ -21,7 +21,7 @@ import { checkOptions, describeValue, isPlainObject } from "./internal/options.j
  * import { createEngine, type StreamOptions } from "pglite-lab";
  *
  * const engine = await createEngine({ echo: true });
- * const options: StreamOptions = { batchSize: 2 };   // two rows per FETCH
+ * const options: StreamOptions = { batchSize: 2 };   // two rows per round trip
  * const seen: number[] = [];
  * await engine.connect(async (conn) => {
  *   for await (const row of conn.stream<{ n: number }>("select generate_series(1, 5) as n", options)) seen.push(row.n);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ArgumentError, ProgrammingError, ScopeError } from "../src/index.js";
+import { ArgumentError, IntegrityError, ProgrammingError, ScopeError, StatementError, type Connection, type Engine } from "../src/index.js";
+import type { Kysely } from "kysely";
 import { collector } from "./support/collector.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
 
@@ -46,6 +47,31 @@ function retainedMemory(): { warm(): Promise<void>; sample(seen: number): void; 
     },
     growthMb: () => (peak - (warm ?? peak)) / 2 ** 20,
   };
+}
+
+/** Every row of a stream, in order. */
+async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const row of rows) out.push(row);
+  return out;
+}
+
+/** Tables made by `tableOf`, dropped after each target's tests. */
+const made: string[] = [];
+
+/** A fresh table `(id int primary key, label text)` holding ids 1..count. */
+async function tableOf(engine: Engine, prefix: string, count: number): Promise<string> {
+  const name = uniqueName(prefix);
+  made.push(name);
+  await engine.begin(async (conn) => {
+    await conn.execute(`create table ${name} (id int primary key, label text not null)`);
+    await conn.execute(`insert into ${name} select i, 'row ' || i from generate_series(1, ${count}) as i`);
+  });
+  return name;
+}
+
+async function countOf(conn: Connection, table: string): Promise<number> {
+  return (await conn.execute<{ n: number }>(`select count(*)::int as n from ${table}`)).scalar() as number;
 }
 
 describeEachTarget("streaming", ({ target, engine }) => {
@@ -249,4 +275,258 @@ describeEachTarget("streaming", ({ target, engine }) => {
   });
 
   void target;
+});
+
+describeEachTarget("streaming every statement that returns rows", ({ engine }) => {
+  type Row = { id: number; label: string };
+  after(async () => {
+    const tables = made.splice(0);
+    if (tables.length > 0) await engine().begin((conn) => conn.execute(`drop table if exists ${tables.join(", ")}`));
+  });
+  const apis = ["conn.stream()", "conn.db … .stream()", "engine.kysely … .stream()"] as const;
+  type Api = (typeof apis)[number];
+  type Kind = "insert" | "update" | "delete";
+
+  /** `kind … returning` built on `db` and streamed 2 rows at a time. */
+  function kyselyReturning(db: Kysely<any>, kind: Kind, table: string): Promise<Row[]> {
+    const columns = ["id", "label"] as const;
+    const query =
+      kind === "insert"
+        ? db.insertInto(table).values([11, 12, 13].map((id) => ({ id, label: `new ${id}` }))).returning(columns)
+        : kind === "update"
+          ? db.updateTable(table).set({ label: "changed" }).where("id", "<=", 3).returning(columns)
+          : db.deleteFrom(table).where("id", "<=", 3).returning(columns);
+    return collect(query.stream(2)) as Promise<Row[]>;
+  }
+
+  /** The rows `kind … returning` streams through `api`; conn.stream and conn.db run in a begin() scope. */
+  async function returning(api: Api, kind: Kind, table: string): Promise<Row[]> {
+    if (api === "engine.kysely … .stream()") return kyselyReturning(engine().kysely, kind, table);
+    return engine().begin(async (conn) => {
+      if (api === "conn.db … .stream()") return kyselyReturning(conn.db, kind, table);
+      const statement =
+        kind === "insert"
+          ? `insert into ${table} values (11, 'new 11'), (12, 'new 12'), (13, 'new 13') returning id, label`
+          : kind === "update"
+            ? `update ${table} set label = 'changed' where id <= 3 returning id, label`
+            : `delete from ${table} where id <= 3 returning id, label`;
+      return collect(conn.stream<Row>(statement, [], { batchSize: 2 }));
+    });
+  }
+
+  const expected: Record<Kind, { rows: Row[]; count: number }> = {
+    insert: { rows: [{ id: 11, label: "new 11" }, { id: 12, label: "new 12" }, { id: 13, label: "new 13" }], count: 8 },
+    update: { rows: [1, 2, 3].map((id) => ({ id, label: "changed" })), count: 5 },
+    delete: { rows: [1, 2, 3].map((id) => ({ id, label: `row ${id}` })), count: 2 },
+  };
+
+  for (const api of apis) {
+    for (const kind of ["insert", "update", "delete"] as const) {
+      test(`${kind} … returning streams its rows through ${api}, and the change is made`, async () => {
+        const table = await tableOf(engine(), `stream_${kind}`, 5);
+        const rows = await returning(api, kind, table);
+        assert.deepEqual(
+          rows.sort((a, b) => a.id - b.id),
+          expected[kind].rows,
+        );
+        await engine().connect(async (conn) => {
+          assert.equal(await countOf(conn, table), expected[kind].count);
+          if (kind === "update") assert.equal((await conn.execute(`select count(*)::int from ${table} where label = 'changed'`)).scalar(), 3);
+        });
+      });
+    }
+  }
+
+  test("a data-modifying WITH streams the rows of its final query", async () => {
+    const table = await tableOf(engine(), "stream_with", 6);
+    const rows = await engine().begin((conn) =>
+      collect(conn.stream(`with gone as (delete from ${table} where id > 2 returning id) select id * 10 as tens from gone order by id`, [], { batchSize: 3 })),
+    );
+    assert.deepEqual(rows, [{ tens: 30 }, { tens: 40 }, { tens: 50 }, { tens: 60 }]);
+    assert.equal(await engine().connect((conn) => countOf(conn, table)), 2);
+  });
+
+  test("VALUES, TABLE and SHOW stream like SELECT", async () => {
+    const table = await tableOf(engine(), "stream_table", 3);
+    await engine().connect(async (conn) => {
+      assert.deepEqual(await collect(conn.stream("values (1, 'a'), (2, 'b'), (3, 'c')", [], { batchSize: 2 })), [
+        { column1: 1, column2: "a" },
+        { column1: 2, column2: "b" },
+        { column1: 3, column2: "c" },
+      ]);
+      const all = await collect(conn.stream<Row>(`table ${table}`, [], { batchSize: 2 }));
+      assert.deepEqual(all.map((r) => r.id).sort(), [1, 2, 3]);
+      assert.deepEqual(await collect(conn.stream("show timezone")), [{ TimeZone: "UTC" }]);
+    });
+  });
+
+  test("a statement that returns no rows runs and streams nothing", async () => {
+    const table = await tableOf(engine(), "stream_norows", 0);
+    const rows = await engine().begin((conn) => collect(conn.stream(`insert into ${table} select i, 'x' from generate_series(1, 4) as i`)));
+    assert.deepEqual(rows, []);
+    assert.equal(await engine().connect((conn) => countOf(conn, table)), 4);
+  });
+
+  test("a streamed row holds exactly the values conn.execute() returns for it", async () => {
+    const query = `select 9007199254740993::int8 as big, 7::int8 as small, 1.50::numeric(5, 2) as price,
+      '2024-01-02 03:04:05.123'::timestamp as ts, '2024-01-02 03:04:05+02'::timestamptz as tz, '2024-02-29'::date as d,
+      '{"a": [1, null]}'::jsonb as jb, '[1]'::json as j, '\\x00ff'::bytea as b, array[1, 2]::int8[] as ints,
+      array['2024-01-01'::date, null] as dates, '1 day 02:00'::interval as iv, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid as u,
+      true as yes, 1.5::float8 as f, 'ünïcødé ✓ 𝄞' as t, null::text as nothing, 1 as dup, 2 as dup, $1::text as param`;
+    await engine().connect(async (conn) => {
+      const fetched = (await conn.execute(query, ["given"])).rows;
+      assert.deepStrictEqual(await collect(conn.stream(query, ["given"])), fetched);
+      assert.equal(Object.keys(fetched[0] as object).length, 19);
+    });
+  });
+
+  test("values larger than a chunk of output arrive whole, in order", async () => {
+    // PGlite writes its output 8 KB at a time; a row larger than that spans several writes.
+    const query = "select i, repeat('é✓', i * 3000) as wide from generate_series(1, 6) as i";
+    await engine().connect(async (conn) => {
+      const fetched = (await conn.execute(query)).rows;
+      assert.deepStrictEqual(await collect(conn.stream(query, [], { batchSize: 4 })), fetched);
+    });
+  });
+
+  test("a failing RETURNING statement fails before its first row, names the statement, and leaves nothing written", async () => {
+    const table = await tableOf(engine(), "stream_fail", 0);
+    const yielded: unknown[] = [];
+    const statement = `insert into ${table} select case when i = 50 then 1 else i end, 'x' from generate_series(1, 100) as i returning id`;
+    await assert.rejects(
+      engine().begin(async (conn) => {
+        for await (const row of conn.stream(statement, [], { batchSize: 10 })) yielded.push(row);
+      }),
+      (err: unknown) => err instanceof IntegrityError && (err as Error).message.includes(statement),
+    );
+    // PostgreSQL runs a statement with RETURNING to its end before it hands out a row.
+    assert.deepEqual(yielded, []);
+    assert.equal(await engine().connect((conn) => countOf(conn, table)), 0);
+  });
+
+  test("breaking out of a RETURNING stream leaves every row written, and begin() commits them", async () => {
+    const table = await tableOf(engine(), "stream_break_begin", 0);
+    const seen = await engine().begin(async (conn) => {
+      const out: unknown[] = [];
+      for await (const row of conn.stream(`insert into ${table} select i, 'x' from generate_series(1, 100) as i returning id`, [], { batchSize: 10 })) {
+        out.push(row);
+        if (out.length === 3) break;
+      }
+      // The statement ran to completion at the first batch; leaving the loop only closed its portal.
+      assert.equal(await countOf(conn, table), 100);
+      return out;
+    });
+    assert.equal(seen.length, 3);
+    assert.equal(await engine().connect((conn) => countOf(conn, table)), 100);
+  });
+
+  test("breaking out of a RETURNING stream in connect() writes nothing unless the scope commits", async () => {
+    const table = await tableOf(engine(), "stream_break_connect", 0);
+    await engine().connect(async (conn) => {
+      for await (const _ of conn.stream(`insert into ${table} select i, 'x' from generate_series(1, 100) as i returning id`, [], { batchSize: 10 })) break;
+      assert.equal(await countOf(conn, table), 100);
+    });
+    assert.equal(await engine().connect((conn) => countOf(conn, table)), 0);
+  });
+
+  test("breaking out of an engine.kysely RETURNING stream keeps its writes: the statement ran, its own transaction commits", async () => {
+    const table = await tableOf(engine(), "stream_break_kysely", 0);
+    const rows = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, label: "k" }));
+    for await (const _ of engine().kysely.insertInto(table).values(rows).returning("id").stream(5)) break;
+    assert.equal(await engine().connect((conn) => countOf(conn, table)), 20);
+  });
+
+  test("a write between two batches of an open stream runs at once, and the stream goes on", { timeout: 60_000 }, async () => {
+    const source = await tableOf(engine(), "stream_source", 10);
+    const log = await tableOf(engine(), "stream_log", 0);
+    await engine().begin(async (conn) => {
+      const ids: number[] = [];
+      for await (const row of conn.stream<Row>(`select id from ${source} order by id`, [], { batchSize: 3 })) {
+        ids.push(row.id);
+        await conn.execute(`insert into ${log} values ($1, 'seen')`, [row.id]);
+        if (row.id === 4) assert.equal(await countOf(conn, log), 4); // the second batch is open
+      }
+      assert.deepEqual(ids, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    });
+    assert.equal(await engine().connect((conn) => countOf(conn, log)), 10);
+  });
+
+  test("a RETURNING stream and writes in the loop share the scope's transaction", { timeout: 60_000 }, async () => {
+    const table = await tableOf(engine(), "stream_moves", 6);
+    const archive = await tableOf(engine(), "stream_archive", 0);
+    await engine().begin(async (conn) => {
+      for await (const row of conn.stream<Row>(`delete from ${table} returning id, label`, [], { batchSize: 2 })) {
+        await conn.execute(`insert into ${archive} values ($1, $2)`, [row.id, row.label]);
+      }
+    });
+    await engine().connect(async (conn) => {
+      assert.equal(await countOf(conn, table), 0);
+      assert.equal(await countOf(conn, archive), 6);
+    });
+  });
+
+  test("a scope can write and end while its stream is unfinished; the stream then refuses to go on", { timeout: 60_000 }, async () => {
+    const source = await tableOf(engine(), "stream_unfinished", 10);
+    const log = await tableOf(engine(), "stream_unfinished_log", 0);
+    const stream = await engine().begin(async (conn) => {
+      const s = conn.stream<Row>(`select id from ${source} order by id`, [], { batchSize: 2 });
+      assert.equal(((await s.next()) as IteratorYieldResult<Row>).value.id, 1);
+      await conn.execute(`insert into ${log} values (1, 'between')`);
+      return s;
+    });
+    assert.equal(await engine().connect((conn) => countOf(conn, log)), 1);
+    await assert.rejects(stream.next(), ScopeError);
+  });
+
+  test("a commit inside the loop ends the stream with an error that says why", async () => {
+    const source = await tableOf(engine(), "stream_commit_inside", 10);
+    await engine().connect(async (conn) => {
+      await assert.rejects(
+        (async () => {
+          for await (const row of conn.stream<Row>(`select id from ${source} order by id`, [], { batchSize: 2 })) {
+            if (row.id === 1) await conn.commit();
+          }
+        })(),
+        (err: unknown) => err instanceof StatementError && /transaction it was opened in ended/.test((err as Error).message),
+      );
+    });
+  });
+
+  test("two statements in one string are refused as conn.execute() refuses them", async () => {
+    await engine().connect(async (conn) => {
+      await assert.rejects(collect(conn.stream("select 1; select 2")), ProgrammingError);
+    });
+  });
+
+  test("a batch size equal to the row count, or one more, yields each row once", async () => {
+    const table = await tableOf(engine(), "stream_exact", 6);
+    await engine().connect(async (conn) => {
+      for (const batchSize of [1, 3, 6, 7, 2 ** 31 - 1]) {
+        const rows = await collect(conn.stream<Row>(`select id from ${table} order by id`, [], { batchSize }));
+        assert.deepEqual(rows.map((r) => r.id), [1, 2, 3, 4, 5, 6], `batchSize ${batchSize}`);
+      }
+    });
+  });
+
+  test("a batch size the protocol cannot ask for is an ArgumentError, and nothing runs", async () => {
+    const table = await tableOf(engine(), "stream_badsize", 0);
+    const insert = `insert into ${table} values (1, 'x') returning id`;
+    await engine().begin(async (conn) => {
+      for (const batchSize of [0, -1, 1.5, Number.NaN, 2 ** 31, 1e12]) {
+        // Refused at the call or at the first row: either way before the statement runs.
+        await assert.rejects(async () => collect(conn.stream(insert, [], { batchSize })), ArgumentError, `batchSize ${batchSize}`);
+      }
+      assert.equal(await countOf(conn, table), 0);
+    });
+  });
+
+  test("a Kysely chunk size the protocol cannot ask for is an ArgumentError, on conn.db and engine.kysely", async () => {
+    const table = await tableOf(engine(), "stream_badchunk", 3);
+    for (const chunk of [0, -2, 2.5, 1e12]) {
+      await engine().connect(async (conn) => {
+        await assert.rejects(collect(conn.db.selectFrom(table).select("id").stream(chunk)), ArgumentError, `conn.db chunk ${chunk}`);
+      });
+      await assert.rejects(collect(engine().kysely.selectFrom(table).select("id").stream(chunk)), ArgumentError, `engine.kysely chunk ${chunk}`);
+    }
+  });
 });

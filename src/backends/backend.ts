@@ -13,7 +13,7 @@ export interface RawResult {
   readonly command: string;
 }
 
-/** One FETCH of a cursor: its rows and the column names, in order. */
+/** One batch of a cursor: its rows and the column names, in order. */
 export interface CursorBatch {
   readonly rows: Record<string, unknown>[];
   readonly fields: readonly string[];
@@ -26,8 +26,12 @@ export interface CursorBatch {
 export interface Session {
   query(sql: string, parameters: readonly unknown[]): Promise<RawResult>;
   /**
-   * Rows of a query in batches, through a server-side cursor; closing the generator closes the cursor.
-   * The first batch comes even when it is empty, so that the column names are known for every query.
+   * The rows of any statement in batches of at most `batchSize`, through a
+   * named portal (portal-cursor.ts), inside the transaction the caller has
+   * opened; statements may run between batches. The first batch comes even
+   * when it is empty, so that the column names are known for every query.
+   * Throws an ArgumentError at the call for a batch size outside
+   * 1 … 2^31 − 1. Closing the generator closes the portal.
    */
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined>;
   /**

@@ -9,13 +9,13 @@ import { FifoLock } from "../internal/fifo-lock.js";
 import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
 import { openDataFolder } from "./data-folder.js";
 import type { FolderLock } from "./folder-lock.js";
+import { PglitePortal } from "./pglite-portal.js";
 import { causeOf, reportOf, startNew } from "./pglite-start.js";
+import { portalCursor } from "./portal-cursor.js";
 import { pgliteParsers } from "./value-parsers.js";
 
 /** Where an embedded database keeps its data. */
 export type PgliteLocation = { readonly kind: "memory" } | { readonly kind: "directory"; readonly path: string };
-
-let cursorCounter = 0;
 
 function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRows?: number; command?: string }): RawResult {
   const command = result.command ?? "";
@@ -31,10 +31,12 @@ function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRo
 
 class PgliteSession implements Session {
   readonly #db: PGlite;
+  readonly #portal: PglitePortal;
   readonly #release: () => void;
 
-  constructor(db: PGlite, release: () => void) {
+  constructor(db: PGlite, portal: PglitePortal, release: () => void) {
     this.#db = db;
+    this.#portal = portal;
     this.#release = release;
   }
 
@@ -42,24 +44,8 @@ class PgliteSession implements Session {
     return toRaw(await this.#db.query(sql, parameters as unknown[], { rowMode: "object", parsers: pgliteParsers }));
   }
 
-  async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
-    const name = `pglite_lab_cursor_${++cursorCounter}`;
-    const body = sql.trim().replace(/;\s*$/, "");
-    await this.#db.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${body}`, parameters as unknown[]);
-    const fetch = `FETCH FORWARD ${batchSize} FROM ${name}`;
-    let open = true;
-    let first = true;
-    try {
-      while (open) {
-        const result = await this.#db.query<Record<string, unknown>>(fetch, [], { parsers: pgliteParsers });
-        if (result.rows.length < batchSize) open = false;
-        if (result.rows.length > 0 || first) yield { rows: result.rows, fields: result.fields.map((f) => f.name) };
-        first = false;
-      }
-    } finally {
-      // Fails harmlessly if the transaction was aborted or already ended: the cursor went with it.
-      await this.#db.query(`CLOSE ${name}`).catch(() => undefined);
-    }
+  cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
+    return portalCursor(this.#portal, sql, parameters, batchSize);
   }
 
   async release(): Promise<void> {
@@ -74,11 +60,13 @@ export class PgliteBackend implements Backend {
   readonly capacity = 1;
   readonly description: string;
   readonly db: PGlite;
+  readonly #portal: PglitePortal;
   readonly #lock = new FifoLock();
   readonly #folderLock: FolderLock | undefined;
 
   private constructor(db: PGlite, description: string, folderLock: FolderLock | undefined) {
     this.db = db;
+    this.#portal = new PglitePortal(db);
     this.description = description;
     this.#folderLock = folderLock;
   }
@@ -102,7 +90,7 @@ export class PgliteBackend implements Backend {
       release();
       throw new ConnectionError(`${this.description} is closed.`);
     }
-    return new PgliteSession(this.db, release);
+    return new PgliteSession(this.db, this.#portal, release);
   }
 
   async close(): Promise<void> {

@@ -4,17 +4,21 @@
  * It behaves like the embedded backend wherever the same code could tell
  * them apart: values are read and sent as value-parsers.ts says, sessions run
  * in UTC, every statement goes through the extended protocol (one statement
- * per call, as in PGlite), streams are `DECLARE … CURSOR` / `FETCH n` inside
- * the scope's transaction (so other statements can run between fetches, as
- * they can on PGlite), and a scope waits for a free connection as long as it
- * takes, in the order it asked, as scopes wait their turn on PGlite.
+ * per call, as in PGlite), streams read a named portal inside the scope's
+ * transaction with the same loop as PGlite's (portal-cursor.ts, so other
+ * statements can run between batches), and a scope waits for a free
+ * connection as long as it takes, in the order it asked, as scopes wait
+ * their turn on PGlite.
  *
  * @module
  */
 import pg from "pg";
 import { ArgumentError, ConnectionError } from "../errors.js";
-import { needsParameterTypes, nodePostgresTypes, toServerParameter } from "./value-parsers.js";
+import { nodePostgresTypes } from "./value-parsers.js";
 import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
+import { portalCursor } from "./portal-cursor.js";
+import { PostgresPortal } from "./postgres-portal.js";
+import { serverParameters } from "./server-parameters.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
@@ -27,8 +31,6 @@ export interface PostgresBackendOptions {
 /** What every new server session runs first, so that it reads and prints values as PGlite does. */
 const SESSION_SETUP = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'";
 
-let cursorCounter = 0;
-
 function toRaw(result: pg.QueryResult<Record<string, unknown>>): RawResult {
   const command = result.command ?? "";
   return {
@@ -37,62 +39,6 @@ function toRaw(result: pg.QueryResult<Record<string, unknown>>): RawResult {
     rowCount: command === "SELECT" || command === "FETCH" ? result.rows.length : (result.rowCount ?? result.rows.length),
     command,
   };
-}
-
-/**
- * Asks the server for a statement's parameter types (Parse + Describe), as
- * PGlite does before every statement; node-postgres has no call for it, so
- * this is a query object of the kind pg-cursor is. Only used when a parameter
- * is an array, whose meaning depends on the type (JSON or a PostgreSQL array).
- */
-class ParameterTypes implements pg.Submittable {
-  readonly promise: Promise<number[]>;
-  readonly #text: string;
-  #types: number[] = [];
-  #connection: pg.Connection | undefined;
-  #resolve!: (types: number[]) => void;
-  #reject!: (err: unknown) => void;
-  readonly #onDescription = (msg: { dataTypeIDs?: number[] }) => {
-    this.#types = msg.dataTypeIDs ?? [];
-  };
-
-  constructor(text: string) {
-    this.#text = text;
-    this.promise = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-  }
-
-  submit(connection: pg.Connection): void {
-    this.#connection = connection;
-    connection.on("parameterDescription", this.#onDescription);
-    connection.parse({ name: "", text: this.#text, types: [] }, true);
-    connection.describe({ type: "S", name: "" }, true);
-    connection.sync();
-  }
-
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleCommandComplete(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
-  handleCopyInResponse(): void {}
-  handleCopyData(): void {}
-
-  handleError(err: unknown): void {
-    this.#detach();
-    this.#reject(err);
-  }
-
-  handleReadyForQuery(): void {
-    this.#detach();
-    this.#resolve(this.#types);
-  }
-
-  #detach(): void {
-    this.#connection?.removeListener("parameterDescription", this.#onDescription);
-  }
 }
 
 /**
@@ -114,6 +60,7 @@ async function cancelBackend(connectionString: string, pid: number, timeoutMs: n
 
 class PostgresSession implements Session {
   readonly #client: pg.PoolClient;
+  readonly #portal: PostgresPortal;
   readonly #giveBack: () => void;
   readonly #cancel: (pid: number) => Promise<void>;
   #lost: Error | undefined;
@@ -124,6 +71,7 @@ class PostgresSession implements Session {
 
   constructor(client: pg.PoolClient, giveBack: () => void, cancel: (pid: number) => Promise<void>) {
     this.#client = client;
+    this.#portal = new PostgresPortal(client);
     this.#giveBack = giveBack;
     this.#cancel = cancel;
     client.on("error", this.#onError);
@@ -135,35 +83,14 @@ class PostgresSession implements Session {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
-    let values: unknown[];
-    if (needsParameterTypes(parameters)) {
-      const types = await this.#client.query(new ParameterTypes(sql)).promise;
-      values = parameters.map((value, i) => toServerParameter(value, types[i]));
-    } else {
-      values = parameters.map((value) => toServerParameter(value));
-    }
+    const values = await serverParameters(this.#client, sql, parameters);
     // The extended protocol, always: one statement per call, as in PGlite.
     const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
     return toRaw(await this.#client.query<Record<string, unknown>>(config));
   }
 
-  async *cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
-    const name = `pglite_lab_cursor_${++cursorCounter}`;
-    const body = sql.trim().replace(/;\s*$/, "");
-    await this.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${body}`, parameters);
-    let open = true;
-    let first = true;
-    try {
-      while (open) {
-        const result = await this.query(`FETCH FORWARD ${batchSize} FROM ${name}`, []);
-        if (result.rows.length < batchSize) open = false;
-        if (result.rows.length > 0 || first) yield result;
-        first = false;
-      }
-    } finally {
-      // Fails harmlessly if the transaction was aborted or already ended: the cursor went with it.
-      await this.query(`CLOSE ${name}`, []).catch(() => undefined);
-    }
+  cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
+    return portalCursor(this.#portal, sql, parameters, batchSize);
   }
 
   async release(broken?: boolean): Promise<void> {
