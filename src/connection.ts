@@ -9,7 +9,8 @@ import type { Echo } from "./echo.js";
 import { postgresDialect } from "./kysely/postgres-dialect.js";
 import { Result } from "./result.js";
 import { RowStream } from "./internal/row-stream.js";
-import { isInsert, planInsert, validateRows, type Insert, type InsertBudget } from "./schema/insert.js";
+import { isInsert, type Insert, type InsertBudget } from "./schema/insert.js";
+import { planInsert, type InsertStatement } from "./schema/insert-plan.js";
 import type { AnyTable, InsertRow } from "./schema/table.js";
 import type { RawResult, Session } from "./backends/backend.js";
 
@@ -259,12 +260,12 @@ export class Connection<DB = any> {
       throw new ArgumentError(`${table.name}.insert() needs rows: conn.execute(${table.name}.insert(), [{ … }, …]).`);
     }
     const list = (Array.isArray(rows) ? rows : [rows]) as Record<string, unknown>[];
-    validateRows(table, list);
+    // Checks every row and value before anything is sent, the BEGIN included.
+    const plan = planInsert(insert, list, this.#context.insertBudget);
     const columns = insert.returningColumns ?? [];
     if (list.length === 0) return new Result<any>([], columns, 0, "INSERT");
     await this.#ensureTransaction();
 
-    const plan = planInsert(insert, list, this.#context.insertBudget);
     const first = plan.next();
     const second = plan.next();
     // One statement is atomic by itself; several get a savepoint so a failure part-way leaves no rows.
@@ -289,9 +290,9 @@ export class Connection<DB = any> {
     return new Result(returned, columns, count, "INSERT");
   }
 
-  async #runInsert(statement: { sql: string; parameters: readonly unknown[]; rows: readonly Record<string, unknown>[]; columns: readonly string[] }, table: AnyTable): Promise<RawResult> {
+  async #runInsert(statement: InsertStatement, table: AnyTable): Promise<RawResult> {
     this.#assertOpen();
-    this.#context.echo.many(statement.sql, statement.rows, statement.columns);
+    this.#context.echo.many(statement.sql, statement.rows, statement.columns, statement.note);
     try {
       return await this.#session.query(statement.sql, statement.parameters);
     } catch (err) {
