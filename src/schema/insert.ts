@@ -39,9 +39,9 @@ export function isInsert(value: unknown): value is Insert<AnyTable, unknown> {
  * | `timestamp`, `timestamptz`, `date` | a valid `Date` (sent as its UTC ISO text), or a string PostgreSQL parses |
  * | `json`, `jsonb` | any value `JSON.stringify` writes (`jsonb` cannot hold `\u0000` or a lone surrogate) |
  *
- * Nothing is converted silently: a string is not a number here, an array is
- * not text (nor several rows), and an object, a Symbol, a function or a
- * `Uint8Array` goes into no column but json. The wrong kind of value is an
+ * Nothing is converted silently: a string is not an integer, a number is not
+ * text, an array is not text (nor several rows), and an object, a Symbol, a
+ * function or a `Uint8Array` goes into no column but json. The wrong kind of value is an
  * {@link ArgumentError}; a value of the right kind that the type cannot hold
  * (1.5 or 2^31 into `integer`, NaN into `bigint`, a lone surrogate into `text`)
  * is a {@link DataError}, as PostgreSQL would raise. Either names the table,
