@@ -139,13 +139,17 @@ export class Echo {
     if (parameters.length > 0) this.#log(`[parameters] ${formatList(parameters)}`);
   }
 
-  /** Logs an executemany statement with a sample of the rows it carries. */
-  many(sql: string, rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
+  /**
+   * Logs an executemany statement with a sample of the rows it carries, after
+   * `note` (which form the statement takes and why) or the row count.
+   */
+  many(sql: string, rows: readonly Record<string, unknown>[], columns: readonly string[], note?: string): void {
     if (!this.#log) return;
     this.#log(sql);
     const shown = rows.slice(0, SHOWN).map((row) => `(${columns.map((c) => formatValue(row[c])).join(", ")})`);
     const more = rows.length > SHOWN ? ` ... ${rows.length - SHOWN} more` : "";
-    this.#log(`[${rows.length} ${rows.length === 1 ? "row" : "rows"}] ${shown.join(", ")}${more}`);
+    const head = `[${note ?? `${rows.length} ${rows.length === 1 ? "row" : "rows"}`}]`;
+    this.#log(columns.length === 0 ? head : `${head} ${shown.join(", ")}${more}`);
   }
 
   /** Logs the rows a statement returned (debug only): `Col (…)`, then the first rows, then how many more. */

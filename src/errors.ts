@@ -40,8 +40,8 @@ export class PgliteLabError extends Error {
  * row, a statement of an unknown kind.
  *
  * The message says what was expected instead. Checks on rows (an unknown
- * column, a value that is not an object) run before anything is sent, so
- * nothing was written.
+ * column, a row that is not an object, a value of the wrong kind for its
+ * column) run before anything is sent, so nothing was written.
  *
  * @example
  * ```ts
@@ -287,7 +287,10 @@ export class ProgrammingError extends StatementError {}
  * string too long for `varchar(n)` (SQLSTATE class 22).
  *
  * It is a {@link StatementError}: `sql`, `parameters` and `code` tell which
- * statement and which values were refused.
+ * statement and which values were refused. Executemany raises it itself,
+ * before sending anything, for a value its column's type cannot hold (2^31
+ * into `integer`, a lone surrogate into `text`); its message then names the
+ * table, the column and the row, and it has no `cause` or `code`.
  *
  * @example
  * ```ts
@@ -355,6 +358,21 @@ export function statementError(
   if (note) lines.push(note);
   lines.push(`Statement: ${shown}`);
   return new kind(lines.join("\n"), sql, parameters, cause, rows);
+}
+
+/**
+ * What a failed statement throws: a driver's error wrapped by
+ * {@link statementError}, or the library's own error (a check made just
+ * before sending, such as too many bind parameters) unchanged.
+ */
+export function failedStatement(
+  cause: unknown,
+  sql: string,
+  parameters: readonly unknown[],
+  note?: string,
+  rows?: readonly Record<string, unknown>[],
+): PgliteLabError {
+  return cause instanceof PgliteLabError ? cause : statementError(cause, sql, parameters, note, rows);
 }
 
 installNotebookErrorDisplay(PgliteLabError.prototype);

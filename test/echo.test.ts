@@ -29,8 +29,8 @@ test("echo logs BEGIN (implicit), statements with parameters, and COMMIT / ROLLB
     "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ANY($1)",
     "[parameters] (['emps'])",
     'CREATE TABLE "emps" (',
-    'INSERT INTO "emps" ("name") SELECT unnest($1::text[])',
-    "[2 rows] ('12'), ('Welcome To My Domain')",
+    'INSERT INTO "emps" ("name") VALUES ($1), ($2)',
+    "[2 rows as VALUES: 10 rows or fewer] ('12'), ('Welcome To My Domain')",
     "COMMIT",
     "BEGIN (implicit)",
     'select * from "emps" where "id" = $1',
@@ -55,7 +55,8 @@ test("echo shortens executemany logs to ten rows", async () => {
   } finally {
     await engine.dispose();
   }
-  assert.ok(lines.includes("[25 rows] (0), (1), (2), (3), (4), (5), (6), (7), (8), (9) ... 15 more"));
+  assert.ok(lines.includes('INSERT INTO "t" ("n") SELECT unnest($1::integer[])'));
+  assert.ok(lines.includes("[25 rows as column arrays: more than 10 rows with the same columns] (0), (1), (2), (3), (4), (5), (6), (7), (8), (9) ... 15 more"));
 });
 
 test("echo off logs nothing", async () => {
@@ -151,7 +152,7 @@ describeEachTarget(
         await conn.execute(t.insert().returning("id"), [{ name: "a" }, { name: "b" }]);
       });
       const at = lines.findIndex((l) => l.startsWith("INSERT"));
-      assert.deepEqual(lines.slice(at + 1), ["[2 rows] ('a'), ('b')", "Col ('id')", "Row (1)", "Row (2)"]);
+      assert.deepEqual(lines.slice(at + 1), ["[2 rows as VALUES: 10 rows or fewer] ('a'), ('b')", "Col ('id')", "Row (1)", "Row (2)"]);
     });
 
     test("a stream logs its first ten rows as they arrive and, when it ends, how many more it fetched", async () => {

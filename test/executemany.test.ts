@@ -1,6 +1,23 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ArgumentError, IntegrityError, MetaData, integer, jsonb, text, timestamptz, varchar, DataError, sql } from "../src/index.js";
+import {
+  ArgumentError,
+  DataError,
+  IntegrityError,
+  MetaData,
+  bigint,
+  boolean,
+  doublePrecision,
+  integer,
+  json,
+  jsonb,
+  numeric,
+  real,
+  sql,
+  text,
+  timestamptz,
+  varchar,
+} from "../src/index.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
 
 describeEachTarget("executemany", ({ engine }) => {
@@ -63,9 +80,9 @@ describeEachTarget("executemany", ({ engine }) => {
 
   test("a failure in a later statement of a split call leaves no rows, and the transaction goes on", async () => {
     await reset();
-    // Alternating key sets split the call into several statements.
+    // Runs of more than ten rows with different key sets split the call into several statements.
     const rows: Record<string, unknown>[] = [];
-    for (let i = 0; i < 10; i++) rows.push(i % 2 ? { name: `p${i}`, city: "x" } : { name: `p${i}` });
+    for (let i = 0; i < 36; i++) rows.push(Math.floor(i / 12) % 2 ? { name: `p${i}`, city: "x" } : { name: `p${i}` });
     rows.push({ name: "too long", code: "abcd" });
     await engine().connect(async (conn) => {
       await assert.rejects(conn.execute(people.insert(), rows as never), DataError);
@@ -90,9 +107,10 @@ describeEachTarget("executemany", ({ engine }) => {
     ]);
   });
 
-  test("ids follow the order of the rows even when the call is split", async () => {
+  test("ids follow the order of the rows even when the call is split into VALUES and array statements", async () => {
     await reset();
-    const rows = Array.from({ length: 9 }, (_, i) => (i % 3 === 0 ? { name: `r${i}`, city: "c" } : { name: `r${i}` }));
+    // 12 alike (arrays), 3 mixed (VALUES), 15 alike (arrays), 2 (VALUES).
+    const rows = Array.from({ length: 32 }, (_, i) => (i < 12 || (i >= 15 && i < 30) || i === 13 ? { name: `r${i}` } : { name: `r${i}`, city: "c" }));
     const res = await engine().begin((conn) => conn.execute(people.insert().returning("id", "name"), rows));
     assert.deepEqual(res.rows, rows.map((r, i) => ({ id: i + 1, name: r.name })));
   });
@@ -152,6 +170,8 @@ describeEachTarget("executemany", ({ engine }) => {
       await md2.createAll(conn);
       const res = await conn.execute(counters.insert().returning(), [{}, {}, { n: 7 }]);
       assert.deepEqual(res.rows, [{ id: 1, n: 5 }, { id: 2, n: 5 }, { id: 3, n: 7 }]);
+      const many = await conn.execute(counters.insert().returning(), Array.from({ length: 20 }, () => ({})));
+      assert.deepEqual(many.rows, Array.from({ length: 20 }, (_, i) => ({ id: i + 4, n: 5 })));
       await md2.dropAll(conn);
     });
   });
@@ -181,5 +201,175 @@ describeEachTarget("executemany", ({ engine }) => {
       assert.ok(row.at instanceof Date);
       await md3.dropAll(conn);
     });
+  });
+});
+
+describeEachTarget("executemany checks every value against its column before sending", ({ engine }) => {
+  const md = new MetaData();
+  const t = md.table(uniqueName("typed"), {
+    id: integer().primaryKey(),
+    s: text(),
+    i: integer(),
+    b: bigint(),
+    r: real(),
+    d: doublePrecision(),
+    n: numeric(),
+    f: boolean(),
+    at: timestamptz(),
+    j: json(),
+    jb: jsonb(),
+  });
+
+  before(async () => {
+    await engine().begin((conn) => md.createAll(conn));
+  });
+  after(async () => {
+    await engine().begin((conn) => md.dropAll(conn));
+  });
+
+  async function rowCount(): Promise<number> {
+    return engine().connect(async (conn) => (await conn.execute<{ n: number }>(`select count(*)::int as n from "${t.name}"`)).scalar() as number);
+  }
+
+  /** Inserts a good row and then `bad` at row 1; expects `kind` naming the table, the column and row 1, and no row written. */
+  async function refused(column: string, bad: unknown, kind: typeof ArgumentError | typeof DataError): Promise<void> {
+    const before = await rowCount();
+    await assert.rejects(
+      engine().begin((conn) => conn.execute(t.insert(), [{ s: "fine" }, { [column]: bad }] as never)),
+      (err: unknown) => {
+        assert.ok(err instanceof kind, `${column} ← ${String(bad)}: expected ${kind.name}, got ${String(err)}`);
+        assert.match((err as Error).message, new RegExp(`Row 1 for table "${t.name}": column "${column}"`));
+        assert.match((err as Error).message, /No rows were inserted/);
+        return true;
+      },
+    );
+    assert.equal(await rowCount(), before, `nothing written for ${column} ← ${String(bad)}`);
+  }
+
+  async function roundTrip<K extends string>(column: K, values: unknown[]): Promise<unknown[]> {
+    return engine().begin(async (conn) => {
+      const res = await conn.execute(t.insert().returning(column as "id"), values.map((v) => ({ [column]: v })) as never);
+      return res.rows.map((r) => (r as Record<string, unknown>)[column]);
+    });
+  }
+
+  test("one row holding an array for a text column is refused, not stored as two rows", async () => {
+    await refused("s", ["a", "b"], ArgumentError);
+  });
+
+  test("an array for an integer column is refused, not stored as three rows", async () => {
+    await refused("i", [1, 2, 3], ArgumentError);
+  });
+
+  test("an object, a Symbol, a function, a Uint8Array, a number or a Date for a text column is an ArgumentError", async () => {
+    for (const bad of [{ a: 1 }, Symbol("s"), () => 1, new Uint8Array([1, 2]), 12, new Date(0), true, 5n]) await refused("s", bad, ArgumentError);
+  });
+
+  test("a lone surrogate or a NUL in text is a DataError, not U+FFFD or a server error", async () => {
+    await refused("s", "a\uD800b", DataError);
+    await refused("s", "a\uDC00", DataError);
+    await refused("s", "a\u0000b", DataError);
+  });
+
+  test("text that JSON would escape, and well-formed surrogate pairs, round-trip", async () => {
+    const values = ['q"uote', "back\\slash", "tab\tnew\nline", "emoji 😀", "\u0001", "NULL", ""];
+    assert.deepEqual(await roundTrip("s", values), values);
+  });
+
+  test("integer takes whole numbers in range and refuses NaN, Infinity, fractions, out-of-range values and strings", async () => {
+    assert.deepEqual(await roundTrip("i", [2147483647, -2147483648, 0, 5n]), [2147483647, -2147483648, 0, 5]);
+    for (const bad of [NaN, Infinity, -Infinity, 1.5, 2147483648, -2147483649, 2n ** 31n]) await refused("i", bad, DataError);
+    for (const bad of ["12", true, {}]) await refused("i", bad, ArgumentError);
+  });
+
+  test("bigint takes safe numbers and bigints in range, and refuses unsafe numbers with a hint to use a bigint", async () => {
+    assert.deepEqual(await roundTrip("b", [Number.MAX_SAFE_INTEGER, 2n ** 63n - 1n, -(2n ** 63n)]), [Number.MAX_SAFE_INTEGER, 2n ** 63n - 1n, -(2n ** 63n)]);
+    await refused("b", 2n ** 63n, DataError);
+    await refused("b", 1e300, DataError);
+    await refused("b", 0.5, DataError);
+    await assert.rejects(engine().begin((conn) => conn.execute(t.insert(), [{ b: 2 ** 60 }])), /pass a bigint such as 1152921504606846976n/);
+  });
+
+  test("floats take NaN and ±Infinity; real refuses what it cannot hold", async () => {
+    assert.deepEqual(await roundTrip("d", [NaN, Infinity, -Infinity, 1.5]), [NaN, Infinity, -Infinity, 1.5]);
+    assert.deepEqual(await roundTrip("r", [NaN, 0.5]), [NaN, 0.5]);
+    await refused("r", 1e39, DataError);
+    await refused("r", 1e-50, DataError);
+    await refused("d", "1.5", ArgumentError);
+  });
+
+  test("numeric takes numbers, bigints and decimal strings, and refuses other strings before sending", async () => {
+    assert.deepEqual(await roundTrip("n", ["12.50", 3, 10n ** 30n, " -1e3 ", "NaN"]), ["12.50", "3", "1000000000000000000000000000000", "-1000", "NaN"]);
+    await refused("n", "12,50", DataError);
+    await refused("n", { v: 1 }, ArgumentError);
+  });
+
+  test("boolean takes only true and false", async () => {
+    assert.deepEqual(await roundTrip("f", [true, false]), [true, false]);
+    for (const bad of ["true", 1, 0]) await refused("f", bad, ArgumentError);
+  });
+
+  test("timestamps take a valid Date or a string; an invalid Date is a DataError and a number an ArgumentError", async () => {
+    const at = new Date("2024-05-06T07:08:09.123Z");
+    const got = (await roundTrip("at", [at, "2024-01-01T00:00:00Z"])) as Date[];
+    assert.deepEqual(got.map((d) => d.toISOString()), [at.toISOString(), "2024-01-01T00:00:00.000Z"]);
+    await refused("at", new Date(NaN), DataError);
+    await refused("at", Date.now(), ArgumentError);
+  });
+
+  test("json takes any JSON value, a string as a JSON string, and keeps \\u0000 and lone surrogates as written", async () => {
+    const values = [{ a: [1, "x"] }, [1, 2], "abc", 5, true, "a\u0000b", "a\uD800b"];
+    assert.deepEqual(await roundTrip("j", values), values);
+  });
+
+  test("jsonb refuses \\u0000 and lone surrogates as a DataError, and both refuse what JSON cannot write", async () => {
+    assert.deepEqual(await roundTrip("jb", [{ tags: ["a"] }, "😀"]), [{ tags: ["a"] }, "😀"]);
+    await refused("jb", { s: "a\u0000b" }, DataError);
+    await refused("jb", "a\uD800b", DataError);
+    const circular: Record<string, unknown> = {};
+    circular["self"] = circular;
+    for (const bad of [() => 1, Symbol("s"), 5n, circular]) {
+      await refused("j", bad, ArgumentError);
+      await refused("jb", bad, ArgumentError);
+    }
+  });
+
+  test("keys named constructor, __proto__ or toString are not columns of every table", async () => {
+    for (const key of ["constructor", "toString", "hasOwnProperty", "__proto__"]) {
+      const row = JSON.parse(`{"s": "x", "${key}": 1}`) as Record<string, unknown>;
+      await assert.rejects(engine().begin((conn) => conn.execute(t.insert(), [row] as never)), new RegExp(`has no column "${key}" \\(row 0\\)`));
+    }
+  });
+
+  test("a row made with Object.create(null) inserts like any other", async () => {
+    const row = Object.create(null) as { s: string };
+    row.s = "no prototype";
+    const res = await engine().begin((conn) => conn.execute(t.insert().returning("s"), [row]));
+    assert.deepEqual(res.scalars(), ["no prototype"]);
+  });
+
+  test("each value is read once: a getter cannot show the check one value and the statement another", async () => {
+    let reads = 0;
+    const row = {
+      get s(): unknown {
+        reads++;
+        return reads === 1 ? "checked" : ["a", "b"];
+      },
+    };
+    const res = await engine().begin((conn) => conn.execute(t.insert().returning("s"), [row as never]));
+    assert.deepEqual(res.scalars(), ["checked"]);
+  });
+
+  test("a Map or other non-plain object without own values is refused as a row", async () => {
+    await assert.rejects(
+      engine().begin((conn) => conn.execute(t.insert(), [new Map([["s", "x"]]) as never])),
+      (err: unknown) => err instanceof ArgumentError && /Row 0 for table .* is a Map/.test((err as Error).message),
+    );
+  });
+
+  test("after every refusal the engine is usable", async () => {
+    const before = await rowCount();
+    await engine().begin((conn) => conn.execute(t.insert(), [{ s: "after" }]));
+    assert.equal(await rowCount(), before + 1);
   });
 });

@@ -66,12 +66,14 @@ const engine = await createEngine();`);
     await kernel?.shutdown();
   });
 
-  test("a failing statement prints its class, message, statement and parameters, and nothing else", async () => {
+  test("a failing statement prints its class, message, hint, statement and parameters, and nothing else", async () => {
     const result = await kernel.execute(`await engine.connect((conn) => conn.execute("select * from nowhere where id = $1", [42]));`);
     assert.equal(result.status, "error");
     assert.equal(
       stderrOf(result),
-      'ProgrammingError: relation "nowhere" does not exist\nStatement: select * from nowhere where id = $1\nParameters: (42)\n',
+      'ProgrammingError: relation "nowhere" does not exist\n' +
+        "Hint: an in-memory engine starts empty; its tables exist only while it is open, and only in it.\n" +
+        "Statement: select * from nowhere where id = $1\nParameters: (42)\n",
     );
   });
 

@@ -31,7 +31,7 @@ function checkOutput(stdout: string): void {
   const lines = stdout.trimEnd().split("\n");
   assert.equal(lines[0], "BEGIN (implicit)");
   assert.ok(lines.includes('CREATE TABLE "emps" ('));
-  assert.ok(lines.includes("[2 rows] ('12'), ('Welcome To My Domain')"));
+  assert.ok(lines.includes("[2 rows as VALUES: 10 rows or fewer] ('12'), ('Welcome To My Domain')"));
   assert.deepEqual(lines.slice(-expectedTail.length), expectedTail);
 }
 

@@ -12,6 +12,7 @@ import type { FolderLock } from "./folder-lock.js";
 import { PglitePortal } from "./pglite-portal.js";
 import { causeOf, reportOf, startNew } from "./pglite-start.js";
 import { portalCursor } from "./portal-cursor.js";
+import { checkEmbeddedNesting, checkParameterCount } from "../internal/statement-limits.js";
 import { pgliteParsers } from "./value-parsers.js";
 
 /** Where an embedded database keeps its data. */
@@ -29,6 +30,12 @@ function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRo
   };
 }
 
+/** What PGlite would break on (a wrapped parameter count, a WebAssembly stack overflow): refused before it is sent. */
+function checkStatement(sql: string, parameters: readonly unknown[]): void {
+  checkParameterCount(sql, parameters);
+  checkEmbeddedNesting(sql);
+}
+
 class PgliteSession implements Session {
   readonly #db: PGlite;
   readonly #portal: PglitePortal;
@@ -41,10 +48,12 @@ class PgliteSession implements Session {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
+    checkStatement(sql, parameters);
     return toRaw(await this.#db.query(sql, parameters as unknown[], { rowMode: "object", parsers: pgliteParsers }));
   }
 
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
+    checkStatement(sql, parameters);
     return portalCursor(this.#portal, sql, parameters, batchSize);
   }
 

@@ -19,6 +19,7 @@ import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
 import { portalCursor } from "./portal-cursor.js";
 import { PostgresPortal } from "./postgres-portal.js";
 import { serverParameters } from "./server-parameters.js";
+import { checkParameterCount } from "../internal/statement-limits.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
@@ -83,6 +84,8 @@ class PostgresSession implements Session {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
+    // node-postgres would write a count past 65,535 wrapped, and the server refuse a garbled message.
+    checkParameterCount(sql, parameters);
     const values = await serverParameters(this.#client, sql, parameters);
     // The extended protocol, always: one statement per call, as in PGlite.
     const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
@@ -90,6 +93,7 @@ class PostgresSession implements Session {
   }
 
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
+    checkParameterCount(sql, parameters);
     return portalCursor(this.#portal, sql, parameters, batchSize);
   }
 

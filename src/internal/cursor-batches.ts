@@ -4,7 +4,7 @@
  * @module
  */
 import type { Echo } from "../echo.js";
-import { statementError } from "../errors.js";
+import { failedStatement } from "../errors.js";
 import type { CursorBatch } from "../backends/backend.js";
 import type { SessionLease } from "./session-lease.js";
 
@@ -46,7 +46,7 @@ export async function* cursorBatches(
       try {
         next = await cursor.next();
       } catch (err) {
-        throw err === lease.revoked ? err : statementError(err, sql, parameters);
+        throw err === lease.revoked ? err : failedStatement(err, sql, parameters);
       }
       if (next.done) return;
       rowLog.batch(next.value.fields, next.value.rows);

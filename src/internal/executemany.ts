@@ -5,7 +5,8 @@
  */
 import { ArgumentError } from "../errors.js";
 import { Result } from "../result.js";
-import { planInsert, validateRows, type Insert, type InsertBudget, type InsertStatement } from "../schema/insert.js";
+import type { Insert, InsertBudget } from "../schema/insert.js";
+import { planInsert, type InsertStatement } from "../schema/insert-plan.js";
 import type { AnyTable } from "../schema/table.js";
 import type { ScopeSession } from "./scope-session.js";
 
@@ -23,12 +24,12 @@ export async function executeMany(scope: ScopeSession, insert: Insert<AnyTable, 
     throw new ArgumentError(`${table.name}.insert() needs rows: conn.execute(${table.name}.insert(), [{ … }, …]).`);
   }
   const list = (Array.isArray(rows) ? rows : [rows]) as Record<string, unknown>[];
-  validateRows(table, list);
+  // Checks every row and value before anything is sent, the BEGIN included.
+  const plan = planInsert(insert, list, budget);
   const columns = insert.returningColumns ?? [];
   if (list.length === 0) return new Result<any>([], columns, 0, "INSERT");
   await scope.ensure();
 
-  const plan = planInsert(insert, list, budget);
   const first = plan.next();
   const second = plan.next();
   // One statement is atomic by itself; several get a savepoint so a failure part-way leaves no rows.
@@ -55,5 +56,5 @@ export async function executeMany(scope: ScopeSession, insert: Insert<AnyTable, 
 }
 
 function logMany(scope: ScopeSession, statement: InsertStatement): void {
-  scope.echo.many(statement.sql, statement.rows, statement.columns);
+  scope.echo.many(statement.sql, statement.rows, statement.columns, statement.note);
 }

@@ -6,7 +6,7 @@
  */
 import type { CursorBatch, RawResult } from "../backends/backend.js";
 import type { Echo } from "../echo.js";
-import { ConnectionError, ScopeError, statementError } from "../errors.js";
+import { ConnectionError, ScopeError, failedStatement } from "../errors.js";
 import { beginStatement, describeMode, type TransactionMode } from "../transaction-options.js";
 import { cursorBatches } from "./cursor-batches.js";
 import type { SessionLease } from "./session-lease.js";
@@ -84,7 +84,7 @@ export class ScopeSession {
     try {
       result = await this.lease.query(sql, parameters);
     } catch (err) {
-      throw err === this.lease.revoked ? err : statementError(err, sql, parameters, note, rows);
+      throw err === this.lease.revoked ? err : failedStatement(err, sql, parameters, note, rows);
     }
     this.echo.rows(result.fields, result.rows);
     return result;
@@ -111,7 +111,7 @@ export class ScopeSession {
     try {
       result = await this.lease.query(command, []);
     } catch (err) {
-      throw err === this.lease.revoked ? err : statementError(err, command, []);
+      throw err === this.lease.revoked ? err : failedStatement(err, command, []);
     }
     if (command === "COMMIT" && result.command === "ROLLBACK") {
       // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error.

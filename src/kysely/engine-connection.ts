@@ -5,7 +5,7 @@
  */
 import { CompiledQuery, type DatabaseConnection, type QueryResult } from "kysely";
 import type { Echo } from "../echo.js";
-import { statementError } from "../errors.js";
+import { failedStatement } from "../errors.js";
 import { checkBatchSize } from "../engine-options.js";
 import { cursorBatches } from "../internal/cursor-batches.js";
 import { withInMemoryHint } from "../internal/in-memory-hint.js";
@@ -78,7 +78,7 @@ export class EngineConnection implements DatabaseConnection {
       else this.#context.echo.rows(raw.fields, raw.rows);
       return toQueryResult<R>(raw);
     } catch (err) {
-      throw err === this.lease.revoked ? err : withInMemoryHint(statementError(err, query.sql, query.parameters), this.#context.url);
+      throw err === this.lease.revoked ? err : withInMemoryHint(failedStatement(err, query.sql, query.parameters), this.#context.url);
     }
   }
 

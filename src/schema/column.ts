@@ -258,7 +258,10 @@ export class Column<S, I, F extends ColumnFlags> {
    */
   references(target: ReferenceTarget, options: ReferenceOptions = {}): Column<S, I, { nullable: F["nullable"]; hasDefault: F["hasDefault"]; auto: false; key: F["key"] }> {
     if (typeof target === "string" && !/^[^.]+\.[^.]+$/.test(target)) {
-      throw new ArgumentError(`Reference target "${target}" is not of the form "table.column".`);
+      throw new ArgumentError(
+        `Reference target "${target}" is not of the form "table.column". For a table or column whose name holds a dot, ` +
+          "pass the column itself: `.references(other.c.id)`.",
+      );
     }
     if (typeof target !== "string" && (typeof target?.table !== "string" || typeof target.column !== "string")) {
       throw new ArgumentError("A reference target must be a column such as `other.c.id` or a string \"table.column\".");

@@ -5,6 +5,7 @@
  */
 import { SchemaError } from "../errors.js";
 import { quoteIdent, sqlLiteral } from "../internal/quote.js";
+import { isRawSql, ruleFor } from "./column-values.js";
 import type { ColumnRef, ReferenceTarget } from "./column.js";
 import type { MetaData } from "./metadata.js";
 import type { AnyTable, Columns } from "./table.js";
@@ -21,7 +22,7 @@ export function resolveReference(md: MetaData, table: string, column: string, ta
       `Column "${table}.${column}" references "${ref.table}.${ref.column}", but this MetaData has no table "${ref.table}".`,
     );
   }
-  if (!(ref.column in targetTable.columns)) {
+  if (!targetTable.hasColumn(ref.column)) {
     throw new SchemaError(
       `Column "${table}.${column}" references "${ref.table}.${ref.column}", but table "${ref.table}" has no column "${ref.column}".`,
     );
@@ -29,20 +30,18 @@ export function resolveReference(md: MetaData, table: string, column: string, ta
   return ref;
 }
 
-function isRawSql(value: unknown): value is { compile(db: unknown): { sql: string; parameters: readonly unknown[] } } {
-  return typeof value === "object" && value !== null && (value as { isRawBuilder?: unknown }).isRawBuilder === true;
-}
-
-function defaultSql(value: unknown, table: string, column: string): string {
+/** A column default as SQL: a raw expression as written, or the value as its column sends it, as a literal. */
+function defaultSql(value: unknown, sqlType: string, table: string, column: string): string {
   if (isRawSql(value)) {
     // A raw expression like sql`now()` is written as-is; DDL cannot take bind parameters.
-    const node = (value as unknown as { toOperationNode(): { sqlFragments: readonly string[]; parameters: readonly unknown[] } }).toOperationNode();
+    const node = (value as { toOperationNode(): { sqlFragments: readonly string[]; parameters: readonly unknown[] } }).toOperationNode();
     if (node.parameters.length > 0) {
       throw new SchemaError(`The default of "${table}.${column}" must not interpolate values into sql\`\`; give the value itself instead.`);
     }
     return node.sqlFragments.join("");
   }
-  return sqlLiteral(value);
+  // The value was checked against its column when the table was defined (a json default goes as its JSON text).
+  return sqlLiteral(value === null ? null : ruleFor(sqlType).convert(value));
 }
 
 /** The CREATE TABLE statement for one table, laid out one column per line. */
@@ -60,7 +59,7 @@ export function createTableSql(md: MetaData, table: AnyTable): string {
     if (spec.primaryKey && primaryKey.length === 1) parts.push("PRIMARY KEY");
     else if (spec.notNull) parts.push("NOT NULL");
     if (spec.unique) parts.push("UNIQUE");
-    if (spec.default) parts.push(`DEFAULT ${defaultSql(spec.default.value, table.name, name)}`);
+    if (spec.default) parts.push(`DEFAULT ${defaultSql(spec.default.value, spec.sqlType, table.name, name)}`);
     if (spec.references) {
       const ref = resolveReference(md, table.name, name, spec.references.target);
       parts.push(`REFERENCES ${quoteIdent(ref.table)} (${quoteIdent(ref.column)})`);

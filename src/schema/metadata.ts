@@ -6,8 +6,10 @@
  */
 import { SchemaError } from "../errors.js";
 import type { Connection } from "../connection.js";
+import { quoteIdent } from "../internal/quote.js";
 import { createTableSql, resolveReference } from "./ddl.js";
 import { Column } from "./column.js";
+import { checkTableName } from "./identifier.js";
 import { reflectTables, type ReflectOptions } from "./reflect.js";
 import { Table, type AnyTable, type Columns } from "./table.js";
 
@@ -79,16 +81,30 @@ export class MetaData {
    * Defines a table. Column builders (`integer()`, `text()`, …) give each
    * column its type and constraints. Table names must be unique within this
    * MetaData.
+   *
+   * Every name is sent as one quoted identifier, exactly as written: `"victim as x"` and `"a.b"`
+   * are names like any other. A {@link SchemaError} naming the table refuses the names PostgreSQL
+   * could not hold as written: empty, longer than 63 bytes in UTF-8 (PostgreSQL would cut them),
+   * holding NUL, a control character or a lone surrogate; table names starting with `pg_`
+   * (the system catalogs' prefix: `pg_type` would read the catalog); and the system column names
+   * `tableoid`, `xmin`, `cmin`, `xmax`, `cmax`, `ctid`. A column default must be a value the column
+   * takes (see {@link Insert}).
    */
   table<N extends string, C extends Columns>(name: N, columns: C): Table<N, C> {
-    if (typeof name !== "string" || name.length === 0) {
-      throw new SchemaError("A table needs a non-empty name.");
-    }
+    checkTableName(name);
     if (this.#tables.has(name)) {
       throw new SchemaError(`This MetaData already has a table "${name}"; table names must be unique.`);
     }
     if (columns === null || typeof columns !== "object" || Object.keys(columns).length === 0) {
       throw new SchemaError(`Table "${name}" needs at least one column, such as { id: integer().primaryKey() }.`);
+    }
+    const prototype = Object.getPrototypeOf(columns);
+    if (prototype !== Object.prototype && prototype !== null) {
+      // `{ __proto__: text() }` sets the prototype instead of defining a column, which would vanish.
+      throw new SchemaError(
+        `The columns of table "${name}" must be a plain object of column definitions. ` +
+          'A key written `__proto__: …` sets the object\'s prototype; write `["__proto__"]: …` to name a column so.',
+      );
     }
     for (const [column, definition] of Object.entries(columns)) {
       if (!(definition instanceof Column) && !(definition as { spec?: unknown })?.spec) {
@@ -171,7 +187,8 @@ export class MetaData {
     const existing = check ? await existingTables(conn, tables) : undefined;
     for (const table of tables) {
       if (existing && !existing.has(table.name)) continue;
-      await conn.execute(`DROP TABLE "${table.name.replaceAll('"', '""')}"`);
+      // Unqualified, like every statement: the name cannot start with pg_, so it never resolves to a catalog.
+      await conn.execute(`DROP TABLE ${quoteIdent(table.name)}`);
     }
   }
 

@@ -16,8 +16,11 @@ import type {
   UpdateQueryBuilder,
   UpdateResult,
 } from "kysely";
+import { exactTable } from "../kysely/exact-table.js";
 import { unboundBuilder } from "../kysely/unbound-driver.js";
 import type { AnyColumn, Column, ColumnRef } from "./column.js";
+import { checkDefaults } from "./column-values.js";
+import { checkColumnName, checkTableName } from "./identifier.js";
 import { Insert } from "./insert.js";
 
 /**
@@ -273,12 +276,26 @@ export class Table<N extends string, C extends Columns> {
   /** Type-only: the inferred row types; undefined at run time. */
   declare readonly $infer: { readonly select: SelectRow<Table<N, C>>; readonly insert: InsertRow<Table<N, C>>; readonly update: UpdateRow<Table<N, C>> };
 
+  /**
+   * Checks every name (see {@link MetaData.table} for the rules) and throws a
+   * {@link SchemaError} naming the table for one PostgreSQL could not hold as written.
+   */
   constructor(name: N, columns: C) {
+    checkTableName(name);
+    for (const column of Object.keys(columns)) checkColumnName(name, column);
     this.name = name;
+    // Spread and fromEntries define keys (an assignment to `__proto__` would set the prototype instead).
     this.columns = Object.freeze({ ...columns });
-    const refs: Record<string, ColumnRef> = {};
-    for (const column of Object.keys(columns)) refs[column] = Object.freeze({ table: name, column });
-    this.c = Object.freeze(refs) as ColumnRefs<C>;
+    this.c = Object.freeze(Object.fromEntries(Object.keys(columns).map((column) => [column, Object.freeze({ table: name, column })]))) as unknown as ColumnRefs<C>;
+    checkDefaults(this);
+  }
+
+  /**
+   * Whether the table has a column of this name. Only its own columns count: `"toString" in
+   * table.columns` is true for every table, `hasColumn("toString")` only for one that defines it.
+   */
+  hasColumn(name: string): boolean {
+    return Object.hasOwn(this.columns, name);
   }
 
   /** The column names, in definition order. */
@@ -299,19 +316,19 @@ export class Table<N extends string, C extends Columns> {
   /** `SELECT * FROM table` as a Kysely query: refine it with `.where()`, `.orderBy()`, `.limit()` … */
   select(): SelectQueryBuilder<Database<Table<N, C>>, N, SelectRow<Table<N, C>>> {
     const db = unboundBuilder as unknown as Kysely<Database<Table<N, C>>>;
-    return db.selectFrom(this.name as any).selectAll() as any;
+    return db.selectFrom(exactTable(this.name) as any).selectAll() as any;
   }
 
   /** An UPDATE of this table as a Kysely query: add `.set({...})` and `.where(...)`. */
   update(): UpdateQueryBuilder<Database<Table<N, C>>, N, N, UpdateResult> {
     const db = unboundBuilder as unknown as Kysely<Database<Table<N, C>>>;
-    return db.updateTable(this.name as any) as any;
+    return db.updateTable(exactTable(this.name) as any) as any;
   }
 
   /** A DELETE from this table as a Kysely query: add `.where(...)` (or delete every row). */
   delete(): DeleteQueryBuilder<Database<Table<N, C>>, N, DeleteResult> {
     const db = unboundBuilder as unknown as Kysely<Database<Table<N, C>>>;
-    return db.deleteFrom(this.name as any) as any;
+    return db.deleteFrom(exactTable(this.name) as any) as any;
   }
 
   /** `Table(<name>)`, as the REPL and notebooks show a table. */

@@ -1,0 +1,185 @@
+/**
+ * Checks on a statement before it is sent, for limits the drivers would
+ * otherwise break silently or fatally.
+ *
+ * @module
+ */
+import { ArgumentError } from "../errors.js";
+
+/**
+ * Bind parameters one statement may carry. The protocol's Bind message counts
+ * them in 16 bits; node-postgres and PGlite write the count without checking,
+ * so 70,000 parameters arrive as 70,000 − 65,536 = 4,464 and the server
+ * answers "bind message has 4464 parameter formats but 0 parameters".
+ */
+export const MAX_BIND_PARAMETERS = 65535;
+
+/**
+ * Expression nesting the embedded engine is allowed to parse. PGlite's
+ * PostgreSQL never reported "stack depth limit exceeded" here (its
+ * max_stack_depth check does not guard the WebAssembly stack, even set to
+ * 100kB), so a deeper expression runs off its stack. Measured on PGlite
+ * 0.5.16: `select 1+1+…` with 300 terms once returned no rows at all (a fresh
+ * process evaluated 1,000), 1,000 terms once failed with "bad buffer ID: 0"
+ * and 3,000 with "unnamed prepared statement does not exist"; 500 nested
+ * subqueries returned no rows; 30,000 terms after a large result killed Node
+ * ("Fatal JavaScript invalid size error"). A server refuses all of these
+ * cleanly (SQLSTATE 54001) or evaluates them. The limit stays below the
+ * smallest depth seen to fail.
+ */
+export const MAX_EMBEDDED_NESTING = 200;
+
+const SHOWN_SQL = 200;
+
+function shown(sql: string): string {
+  return sql.length > SHOWN_SQL ? `${sql.slice(0, SHOWN_SQL)} …` : sql;
+}
+
+/**
+ * Throws an {@link ArgumentError} naming the statement when it carries more
+ * bind parameters than PostgreSQL's protocol can count. Call it wherever a
+ * statement with parameters is sent, on every engine.
+ */
+export function checkParameterCount(sql: string, parameters: readonly unknown[]): void {
+  if (parameters.length <= MAX_BIND_PARAMETERS) return;
+  throw new ArgumentError(
+    `The statement has ${parameters.length} bind parameters; PostgreSQL's protocol carries at most ${MAX_BIND_PARAMETERS} in one statement ` +
+      "(a driver would wrap the count and the server would refuse a garbled message). Send many values as one array parameter " +
+      "(conn.execute(table.insert(), rows) does this for rows), or split the statement. " +
+      `Statement: ${shown(sql)}`,
+  );
+}
+
+/**
+ * Throws an {@link ArgumentError} naming the statement when its expressions
+ * nest deeper than {@link MAX_EMBEDDED_NESTING} by {@link nestingDepth}'s
+ * estimate. Only the embedded engine needs it: a server refuses such a
+ * statement itself with "stack depth limit exceeded" (SQLSTATE 54001).
+ */
+export function checkEmbeddedNesting(sql: string): void {
+  const depth = nestingDepth(sql, MAX_EMBEDDED_NESTING);
+  if (depth <= MAX_EMBEDDED_NESTING) return;
+  throw new ArgumentError(
+    `The statement nests its expressions more than ${MAX_EMBEDDED_NESTING} levels deep (a long chain of operators such as ` +
+      "1 + 1 + …, or deeply nested parentheses or subqueries). The embedded PostgreSQL (PGlite) cannot evaluate that safely: " +
+      "it would overflow its stack and return wrong results or crash the process. Rewrite it flatter (for example sum() over " +
+      `unnest($1::int[]) instead of a chain of +), or run it on a PostgreSQL server. Statement: ${shown(sql)}`,
+  );
+}
+
+/** Words after which an operator chain starts over: PostgreSQL keeps AND / OR lists flat, and clauses are separate trees. */
+const RESET_WORDS = new Set([
+  "and", "or", "select", "from", "where", "group", "having", "order", "by", "limit", "offset", "on", "using", "when",
+  "then", "else", "end", "set", "values", "returning", "union", "intersect", "except", "join", "window", "into", "as",
+]);
+
+const OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?";
+
+/**
+ * An estimate of how deep the parse tree of `sql` nests, from its text alone:
+ * at each point, the brackets open around it plus the operators chained
+ * before it at each of those levels (a chain `a + b + c` nests one level per
+ * operator; a comma or a clause keyword starts a new chain). Literals,
+ * quoted identifiers and comments are skipped. Stops counting once past
+ * `stopAbove`.
+ */
+export function nestingDepth(sql: string, stopAbove = Infinity): number {
+  const chains: number[] = [0]; // operators chained so far at each open bracket level
+  let chained = 0; // their sum
+  let deepest = 0;
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const ch = sql[i]!;
+    const next = sql[i + 1];
+    if (ch === "-" && next === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? n : end + 1;
+    } else if (ch === "/" && next === "*") {
+      i = skipBlockComment(sql, i);
+    } else if (ch === "'") {
+      const escapes = (sql[i - 1] === "e" || sql[i - 1] === "E") && (i < 2 || !isWordPart(sql.charCodeAt(i - 2)));
+      i = skipQuoted(sql, i, "'", escapes);
+    } else if (ch === '"') {
+      i = skipQuoted(sql, i, '"', false);
+    } else if (ch === "$" && next !== undefined && !(next >= "0" && next <= "9")) {
+      i = skipDollarQuoted(sql, i);
+    } else if (ch === "(" || ch === "[") {
+      chains.push(0);
+      i++;
+    } else if (ch === ")" || ch === "]") {
+      if (chains.length > 1) chained -= chains.pop()!;
+      i++;
+    } else if (ch === ",") {
+      chained -= chains[chains.length - 1]!;
+      chains[chains.length - 1] = 0;
+      i++;
+    } else if (OPERATOR_CHARS.includes(ch)) {
+      while (i < n && OPERATOR_CHARS.includes(sql[i]!) && !(sql[i] === "-" && sql[i + 1] === "-") && !(sql[i] === "/" && sql[i + 1] === "*")) i++;
+      chains[chains.length - 1]!++;
+      chained++;
+    } else if (isWordStart(sql.charCodeAt(i))) {
+      let end = i + 1;
+      while (end < n && isWordPart(sql.charCodeAt(end))) end++;
+      if (RESET_WORDS.has(sql.slice(i, end).toLowerCase())) {
+        chained -= chains[chains.length - 1]!;
+        chains[chains.length - 1] = 0;
+      }
+      i = end;
+    } else {
+      i++;
+    }
+    const depth = chains.length - 1 + chained;
+    if (depth > deepest) {
+      deepest = depth;
+      if (deepest > stopAbove) return deepest;
+    }
+  }
+  return deepest;
+}
+
+/** A letter, `_`, or any non-ASCII character: what starts an SQL identifier or keyword. */
+function isWordStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 128;
+}
+
+function isWordPart(code: number): boolean {
+  return isWordStart(code) || (code >= 48 && code <= 57) || code === 36;
+}
+
+function skipQuoted(sql: string, start: number, quote: string, backslashEscapes: boolean): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    const ch = sql[i];
+    if (backslashEscapes && ch === "\\") i += 2;
+    else if (ch === quote && sql[i + 1] === quote) i += 2;
+    else if (ch === quote) return i + 1;
+    else i++;
+  }
+  return sql.length;
+}
+
+function skipBlockComment(sql: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < sql.length) {
+    if (sql[i] === "/" && sql[i + 1] === "*") {
+      depth++;
+      i += 2;
+    } else if (sql[i] === "*" && sql[i + 1] === "/") {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return sql.length;
+}
+
+function skipDollarQuoted(sql: string, start: number): number {
+  const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(start, start + 64))?.[0];
+  if (!tag) return start + 1;
+  const end = sql.indexOf(tag, start + tag.length);
+  return end < 0 ? sql.length : end + tag.length;
+}
