@@ -196,7 +196,8 @@ export function showSvg(svg: string, options: ShowSvgOptions = {}): void {
     // Drawn at twice the size for sharp screens, shown at the SVG's own size.
     if (size) metadata["image/png"] = { width: size.width, height: size.height };
   }
-  tslabDisplayData({ data, metadata });
+  // A kernel whose writer cannot be reached still gets the picture's text form, as show() prints its table.
+  if (!tslabDisplayData({ data, metadata })) console.log(text);
 }
 
 function svgSize(svg: string): { width: number; height: number } | undefined {

@@ -17,6 +17,20 @@ describe("showSvg outside a notebook", () => {
     assert.deepEqual(printed, ["[SVG image 160×50: a blue bar]"]);
   });
 
+  test("prints the same line in a tslab kernel whose display writer cannot be reached", (t) => {
+    const printed: string[] = [];
+    t.mock.method(console, "log", (line: string) => printed.push(line));
+    // The kernel's marker without tslab's writer: tslab/dist/jupyter loads, but no cell has run to set it.
+    const global = globalThis as { __tslab__?: unknown };
+    global.__tslab__ = {};
+    try {
+      showSvg(SVG, { alt: "a blue bar" });
+    } finally {
+      delete global.__tslab__;
+    }
+    assert.deepEqual(printed, ["[SVG image 160×50: a blue bar]"]);
+  });
+
   test("text that is not an SVG document is an ArgumentError", () => {
     assert.throws(() => showSvg("<p>hello</p>"), ArgumentError);
     assert.throws(() => showSvg(42 as unknown as string), ArgumentError);

@@ -17,7 +17,7 @@ import { ModuleLoader } from "./module-loader.js";
 import { processStandIn } from "./node-stand-ins.js";
 import type { OutputArea } from "./output-area.js";
 import type { OutputRouter } from "./output-router.js";
-import { tslabModule } from "./tslab-module.js";
+import { jupyterModule, tslabModule } from "./tslab-module.js";
 
 type Accessor = [get: () => unknown, set?: (value: unknown) => void];
 
@@ -59,11 +59,13 @@ export class NotebookSession {
         return true;
       },
     });
-    // The library's show() looks for a tslab kernel this way (see src/display.ts).
-    const tslab = tslabModule(router);
+    // The library looks for a tslab kernel this way, and shows rich output
+    // (show()'s tables, showSvg()'s pictures) through tslab's writer
+    // (see src/internal/tslab-kernel.ts).
+    const provided: Record<string, unknown> = { tslab: tslabModule(router), "tslab/dist/jupyter": jupyterModule(router) };
     (globalThis as { __tslab__?: unknown }).__tslab__ = {
       require(id: string): unknown {
-        if (id === "tslab") return tslab;
+        if (Object.hasOwn(provided, id)) return provided[id];
         throw new Error(`Cannot require "${id}" in this page; import it in a cell instead.`);
       },
     };

@@ -13,7 +13,7 @@ export type MimeBundle = Record<string, string>;
 /** One output of a cell run in the page, in nbformat's shape. */
 export type LiveOutput =
   | { output_type: "stream"; name: "stdout" | "stderr"; text: string }
-  | { output_type: "display_data"; data: MimeBundle; metadata: Record<string, never> };
+  | { output_type: "display_data"; data: MimeBundle; metadata: Record<string, unknown> };
 
 /** MIME types shown as images, in the order a bundle's richest one is picked. */
 const IMAGES = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"];
@@ -62,19 +62,25 @@ export class OutputArea {
     this.#push({ output_type: "stream", name, text }, block);
   }
 
-  /** Shows a MIME bundle; with a display id, a later call with the same id replaces it. */
-  display(data: MimeBundle, displayId?: string): void {
-    const output: LiveOutput = { output_type: "display_data", data: { ...data }, metadata: {} };
-    const element = renderBundle(data, this.#block.bind(this));
-    const at = displayId === undefined ? undefined : this.#displays.get(displayId);
-    if (at !== undefined) {
-      this.#outputs[at] = output;
-      this.#elements[at]?.replaceWith(element);
-      this.#elements[at] = element;
-      return;
-    }
+  /**
+   * Shows a MIME bundle; `metadata` is nbformat's (an image's `width` and
+   * `height` under its MIME type). With a display id, {@link update} can
+   * replace it later.
+   */
+  display(data: MimeBundle, metadata: Record<string, unknown> = {}, displayId?: string): void {
     if (displayId !== undefined) this.#displays.set(displayId, this.#outputs.length);
-    this.#push(output, element);
+    this.#push(displayOutput(data, metadata), renderBundle(data, metadata, this.#block.bind(this)));
+  }
+
+  /** Replaces the output shown with `displayId`; returns false (and shows nothing) if this area has none. */
+  update(displayId: string, data: MimeBundle, metadata: Record<string, unknown> = {}): boolean {
+    const at = this.#displays.get(displayId);
+    if (at === undefined) return false;
+    const element = renderBundle(data, metadata, this.#block.bind(this));
+    this.#outputs[at] = displayOutput(data, metadata);
+    this.#elements[at]?.replaceWith(element);
+    this.#elements[at] = element;
+    return true;
   }
 
   #push(output: LiveOutput, element: HTMLElement): void {
@@ -90,7 +96,11 @@ export class OutputArea {
   }
 }
 
-function renderBundle(data: MimeBundle, block: (kind: string) => HTMLElement): HTMLElement {
+function displayOutput(data: MimeBundle, metadata: Record<string, unknown>): LiveOutput {
+  return { output_type: "display_data", data: { ...data }, metadata: { ...metadata } };
+}
+
+function renderBundle(data: MimeBundle, metadata: Record<string, unknown>, block: (kind: string) => HTMLElement): HTMLElement {
   if (data["text/html"] !== undefined) {
     const element = block("nb-html");
     element.innerHTML = data["text/html"];
@@ -101,8 +111,12 @@ function renderBundle(data: MimeBundle, block: (kind: string) => HTMLElement): H
     if (value === undefined) continue;
     const element = block("nb-image");
     const img = element.appendChild(document.createElement("img"));
-    img.alt = "output";
+    img.alt = data["text/plain"] ?? "output"; // showSvg()'s text form names the picture
     img.src = `data:${mime};base64,${mime === "image/svg+xml" ? utf8Base64(value) : value.replace(/\s+/g, "")}`;
+    // An image drawn at twice its size for sharp screens says so in its metadata, as Jupyter reads it.
+    const size = metadata[mime] as { width?: unknown; height?: unknown } | undefined;
+    if (typeof size?.width === "number") img.width = size.width;
+    if (typeof size?.height === "number") img.height = size.height;
     return element;
   }
   if (data["text/markdown"] !== undefined) {

@@ -50,9 +50,25 @@ export async function runnableCells(page: Page): Promise<number[]> {
 }
 
 /**
+ * The outputs as the page can show them: a bundle that holds an SVG and a
+ * PNG (showSvg() in Node draws the PNG from the SVG with @resvg/resvg-js,
+ * which the page does not have) loses the PNG, and its SVG, compared as
+ * text, stands for both. Any other PNG is still compared.
+ */
+export function withoutPngOfSvg(outputs: readonly NbOutput[]): NbOutput[] {
+  return outputs.map((output) => {
+    if (output.output_type !== "display_data" || !("image/svg+xml" in output.data) || !("image/png" in output.data)) return output;
+    const { "image/png": _png, ...data } = output.data;
+    return { ...output, data };
+  });
+}
+
+/**
  * Every runnable cell's page outputs against the notebook's committed
- * outputs, after the runner's sanitizing: one line diff per cell that
- * differs (cells tagged ignore-output are left out, as the runner does).
+ * outputs, after the runner's sanitizing and without the PNG copies of
+ * SVGs the page cannot draw ({@link withoutPngOfSvg}): one line diff per
+ * cell that differs (cells tagged ignore-output are left out, as the runner
+ * does).
  */
 export async function outputDiffs(page: Page, file: string): Promise<string[]> {
   const notebook = await readNotebook(path.join(REPO_ROOT, "notebooks", file));
@@ -60,7 +76,7 @@ export async function outputDiffs(page: Page, file: string): Promise<string[]> {
   for (const index of await runnableCells(page)) {
     const cell = notebook.cells[index];
     if (!cell || cell.cell_type !== "code" || ignoresOutput(cell)) continue;
-    const diff = compareOutputs(cell.outputs, await pageOutputs(page, index), { repoRoot: REPO_ROOT });
+    const diff = compareOutputs(withoutPngOfSvg(cell.outputs), await pageOutputs(page, index), { repoRoot: REPO_ROOT });
     if (diff !== "") diffs.push(`${file}, cell ${index} (- notebook, + page):\n${diff}`);
   }
   return diffs;

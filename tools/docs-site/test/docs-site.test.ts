@@ -8,7 +8,8 @@
 // guides: Run all on the quickstart, fetchall, streaming and transactions
 // guides runs every cell in the page, and each cell's output must match the
 // notebook's committed output (sanitized as the notebook runner does it), an
-// edited cell runs again, and nothing of the runtime loads before the first Run.
+// edited cell runs again, a tslab display is updated in place from a later
+// cell, and nothing of the runtime loads before the first Run.
 // Without /usr/bin/chromium the browser checks are skipped (the build still runs).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -284,6 +285,24 @@ describe("docs site", () => {
     await page.close();
   });
 
+  test("a display made in one cell is updated in place from a later cell", { timeout: 120_000 }, async (t) => {
+    if (!ready(t) || !server) return;
+    const page = await open(await guideUrl(server.url, "00-quickstart.ipynb"));
+    const [first, second] = [0, 1].map((i) => page.locator(".nb-cell:not([data-nb-needs])").nth(i));
+    assert.ok(first && second);
+    await first.locator(":scope > pre > code").fill('import * as tslab from "tslab";\nconst progress = tslab.newDisplay();\nprogress.text("step 1 of 2");');
+    await first.getByRole("button", { name: "Run", exact: true }).click();
+    await first.locator(".nb-live-output", { hasText: "step 1 of 2" }).waitFor({ timeout: 60_000 });
+    await second.locator(":scope > pre > code").fill('progress.text("step 2 of 2");\nconsole.log("updated");');
+    await second.getByRole("button", { name: "Run", exact: true }).click();
+    await second.locator(".nb-live-output", { hasText: "updated" }).waitFor({ timeout: 60_000 });
+    const [firstIndex, secondIndex] = [Number(await first.getAttribute("data-nb-cell")), Number(await second.getAttribute("data-nb-cell"))];
+    assert.deepEqual(await pageOutputs(page, firstIndex), [{ output_type: "display_data", data: { "text/plain": "step 2 of 2" }, metadata: {} }]);
+    assert.deepEqual(await pageOutputs(page, secondIndex), [{ output_type: "stream", name: "stdout", text: "updated\n" }]);
+    assert.equal(await first.locator(".nb-live-output").innerText(), "step 2 of 2");
+    await page.close();
+  });
+
   test("Run all runs the fetchall guide in the page, result tables included", { timeout: RUN_ALL_TIMEOUT + 60_000 }, async (t) => {
     if (!ready(t)) return;
     const page = await runGuide(t, "05-fetchall.ipynb");
@@ -304,14 +323,25 @@ describe("docs site", () => {
     assert.ok((await nodeOnly.count()) > 0, "no cell of the streaming guide is marked as needing Node");
     assert.ok(await nodeOnly.first().getByRole("button", { name: "Run", exact: true }).isDisabled());
     assert.match(await nodeOnly.first().locator(".nb-live-note").innerText(), /^Needs Node: this cell uses/);
-    // The chart function runs in the page; tslab.display.svg shows what it draws.
+    // The chart function runs in the page; showSvg shows what it draws, as the notebook's next cell does
+    // with Node's measurements: one output holding the SVG and its text form (no PNG: that needs Node).
     const chartCell = page.locator(".nb-cell:not([data-nb-needs])", { hasText: "function chart(" });
+    const index = Number(await chartCell.getAttribute("data-nb-cell"));
     const code = chartCell.locator(":scope > pre > code");
     const source = await code.innerText();
-    await code.fill(`${source}\ntslab.display.svg(chart([{ rows: 1000, fetchAll: 2e6, stream: 1e6 }, { rows: 2000, fetchAll: 4e6, stream: 1e6 }]));`);
+    const points = "[{ rows: 1000, fetchAll: 2e6, stream: 1e6 }, { rows: 2000, fetchAll: 4e6, stream: 1e6 }]";
+    await code.fill(`${source}\nshowSvg(chart(${points}), { alt: "two points" });`);
     await chartCell.getByRole("button", { name: "Run", exact: true }).click();
     const chart = chartCell.locator('.nb-live-output img[src^="data:image/svg+xml;base64,"]');
     await chart.waitFor({ timeout: 60_000 });
+    const outputs = await pageOutputs(page, index);
+    assert.equal(outputs.length, 1, `the chart cell printed ${JSON.stringify(outputs)}`);
+    const [output] = outputs;
+    assert.ok(output?.output_type === "display_data", "the chart is not a display_data output");
+    assert.deepEqual(Object.keys(output.data).sort(), ["image/svg+xml", "text/plain"]);
+    assert.match(String(output.data["image/svg+xml"]), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="560" height="300"/);
+    assert.equal(output.data["text/plain"], "[SVG image 560×300: two points]");
+    assert.equal(await chart.getAttribute("alt"), "[SVG image 560×300: two points]");
     await chart.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, "docs-live-chart.png") });
     await page.close();
