@@ -23,11 +23,6 @@ export class FifoLock {
     return new Promise((resolve) => this.#waiters.push(() => resolve(this.#releaser())));
   }
 
-  /** How many callers are waiting (not counting the holder). */
-  get waiting(): number {
-    return this.#waiters.length;
-  }
-
   #releaser(): () => void {
     let released = false;
     return () => {

@@ -169,7 +169,11 @@ function* valuesStatements(
       parameters,
       rows: rows.slice(start, end),
       columns: names,
-      note: `${count(end - start)} as VALUES: ${mixed ? "runs of " : ""}${VALUES_MAX_ROWS} rows or fewer${mixed ? " with the same columns" : ""}`,
+      // One row has no other form to explain; more say why they are not column arrays.
+      note:
+        end - start === 1 && !mixed
+          ? count(1)
+          : `${count(end - start)} as VALUES: ${mixed ? "runs of " : ""}${VALUES_MAX_ROWS} rows or fewer${mixed ? " with the same columns" : ""}`,
     };
     start = end;
   }
