@@ -14,6 +14,7 @@ import { RowStream } from "./internal/row-stream.js";
 import type { ScopeSession } from "./internal/scope-session.js";
 import { postgresDialect } from "./kysely/postgres-dialect.js";
 import { ScopeDriver } from "./kysely/scope-driver.js";
+import { sendAsPg } from "./kysely/send-as-pg.js";
 import { Result, type ValueOf } from "./result.js";
 import { isInsert, type Insert, type InsertBudget } from "./schema/insert.js";
 import type { AnyTable, InsertRow } from "./schema/table.js";
@@ -86,7 +87,7 @@ export class Connection<DB = any> {
     this.#scope.assertOpen();
     if (!this.#db) {
       const driver = new ScopeDriver({
-        run: (sql, parameters) => this.#scope.track(this.#scope.run(sql, parameters)),
+        run: (sql, parameters) => this.#scope.track(this.#scope.run(sql, parameters, { send: sendAsPg })),
         batches: (sql, parameters, batchSize) => this.#scope.batches(sql, parameters, batchSize),
       });
       const { log, plugins = [] } = this.#context.kysely;

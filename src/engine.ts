@@ -207,6 +207,10 @@ export class Engine<DB = any> {
    * is rolled back by `dispose()`, or once it has been idle for
    * `idleTransactionTimeoutMs` while another scope waits for its session.
    * Kysely's `log` and `plugins` come from the engine's `kysely` option.
+   * Results, errors and parameters follow Kysely's PostgresDialect with
+   * node-postgres, but for the differences the README lists on purpose
+   * (int8 as a number, bytea as a `Uint8Array`, errors as
+   * {@link StatementError} with node-postgres's fields, …).
    */
   get kysely(): Kysely<DB> {
     this.#assertUsable();

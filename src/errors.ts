@@ -174,22 +174,48 @@ export class InterruptedError extends PgliteLabError {}
  */
 export class ConnectionError extends PgliteLabError {}
 
-/** Fields PostgreSQL attaches to an error report, as both drivers expose them. */
-interface DriverErrorFields {
-  code?: string;
-  detail?: string;
-  hint?: string;
-  position?: string;
-  table?: string;
-  column?: string;
-  constraint?: string;
-}
+/**
+ * The fields of PostgreSQL's error report, under the names node-postgres's
+ * and PGlite's `DatabaseError` give them (both read the same protocol
+ * message). A {@link StatementError} carries each one the report had.
+ */
+const REPORT_FIELDS = [
+  "severity",
+  "code",
+  "detail",
+  "hint",
+  "position",
+  "internalPosition",
+  "internalQuery",
+  "where",
+  "schema",
+  "table",
+  "column",
+  "dataType",
+  "constraint",
+  "file",
+  "line",
+  "routine",
+] as const;
+
+type ReportField = (typeof REPORT_FIELDS)[number];
 
 /**
  * The database rejected a statement. The message holds PostgreSQL's own text
- * and the statement; `sql`, `parameters`, `code` (the SQLSTATE), `table`,
- * `column` and `constraint` are kept as properties and the driver error is the
- * `cause`. Subclasses sort the failure by SQLSTATE class.
+ * (its first line), its detail and hint, and the statement; `sql` and
+ * `parameters` are kept as properties and the driver error is the `cause`.
+ * Subclasses sort the failure by SQLSTATE class.
+ *
+ * The fields of PostgreSQL's report are properties too, under the names
+ * node-postgres's `DatabaseError` uses: `code` (the SQLSTATE), `severity`,
+ * `detail`, `hint`, `position`, `internalPosition`, `internalQuery`, `where`,
+ * `schema`, `table`, `column`, `dataType`, `constraint`, `file`, `line`,
+ * `routine` (each a string, or `undefined` where the report had none), so
+ * code written against node-postgres or Kysely's PostgresDialect that reads
+ * `err.code` or `err.constraint` works unchanged. What differs: the class
+ * (`err instanceof DatabaseError` is false; the driver's own error is
+ * `err.cause`), `name` (the class name, not `"error"`) and `message` (more
+ * lines than PostgreSQL's text, which is `err.cause.message`).
  *
  * In a notebook (the tslab kernel) the error prints as its class, message,
  * statement and the values you passed (the rows of an executemany as you
@@ -202,8 +228,10 @@ interface DriverErrorFields {
  *
  * const engine = await createEngine();
  * await engine.connect(async (conn) => {
- *   await conn.execute("selec 1").catch((err) => {
- *     console.log(err instanceof StatementError, (err as StatementError).code); // true 42601
+ *   await conn.execute("create table emps (id int primary key)");
+ *   await conn.execute("insert into emps values (1), (1)").catch((err) => {
+ *     const e = err as StatementError;
+ *     console.log(e instanceof StatementError, e.code, e.constraint, e.detail); // true 23505 emps_pkey Key (id)=(1) already exists.
  *   });
  * });
  * await engine.dispose();
@@ -220,25 +248,52 @@ export class StatementError extends PgliteLabError {
    * the column arrays that were sent in their place.
    */
   readonly rows: readonly Record<string, unknown>[] | undefined;
+  // The report's fields are set only where the report has them (see the
+  // constructor), so that printing the error lists what PostgreSQL said.
+  /** `ERROR`, `FATAL` or `PANIC` (PostgreSQL's severity, untranslated). */
+  declare readonly severity: string | undefined;
   /** PostgreSQL's SQLSTATE code, such as `23505` for a unique violation. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
+  /** PostgreSQL's detail line, such as `Key (id)=(1) already exists.` */
+  declare readonly detail: string | undefined;
+  /** PostgreSQL's hint, a suggestion of what to do. */
+  declare readonly hint: string | undefined;
+  /** Where in `sql` the error was found: a 1-based character index, as text. */
+  declare readonly position: string | undefined;
+  /** Like `position`, for an internally generated statement (`internalQuery`). */
+  declare readonly internalPosition: string | undefined;
+  /** The internally generated statement that failed, such as one a PL/pgSQL function ran. */
+  declare readonly internalQuery: string | undefined;
+  /** The context of the error: a call stack of PL/pgSQL functions, for example. */
+  declare readonly where: string | undefined;
+  /** The schema of the object PostgreSQL named in its report, if any. */
+  declare readonly schema: string | undefined;
   /** The table PostgreSQL named in its report, if any. */
-  readonly table: string | undefined;
+  declare readonly table: string | undefined;
   /** The column PostgreSQL named in its report, if any. */
-  readonly column: string | undefined;
+  declare readonly column: string | undefined;
+  /** The data type PostgreSQL named in its report, if any. */
+  declare readonly dataType: string | undefined;
   /** The constraint PostgreSQL named in its report, if any. */
-  readonly constraint: string | undefined;
+  declare readonly constraint: string | undefined;
+  /** The PostgreSQL source file that reported the error. */
+  declare readonly file: string | undefined;
+  /** The line in `file`, as text. */
+  declare readonly line: string | undefined;
+  /** The PostgreSQL source routine that reported the error. */
+  declare readonly routine: string | undefined;
 
   constructor(message: string, sql: string, parameters: readonly unknown[], cause: unknown, rows?: readonly Record<string, unknown>[]) {
     super(message, { cause });
-    const fields = (cause ?? {}) as DriverErrorFields;
     this.sql = sql;
     this.parameters = parameters;
     this.rows = rows;
-    this.code = fields.code;
-    this.table = fields.table;
-    this.column = fields.column;
-    this.constraint = fields.constraint;
+    const report = (typeof cause === "object" && cause !== null ? cause : {}) as Partial<Record<ReportField, unknown>>;
+    const fields = this as { -readonly [F in ReportField]?: string };
+    for (const field of REPORT_FIELDS) {
+      const value = report[field];
+      if (typeof value === "string") fields[field] = value;
+    }
   }
 }
 
@@ -339,8 +394,8 @@ export function statementError(
   note?: string,
   rows?: readonly Record<string, unknown>[],
 ): StatementError {
-  const fields = (cause ?? {}) as DriverErrorFields & { message?: string };
-  const code = fields.code ?? "";
+  const fields = (cause ?? {}) as { code?: unknown; detail?: unknown; hint?: unknown; message?: string };
+  const code = typeof fields.code === "string" ? fields.code : "";
   const kind = code.startsWith("23")
     ? IntegrityError
     : code.startsWith("42")

@@ -26,6 +26,13 @@ export interface CursorBatch {
 export interface Session {
   query(sql: string, parameters: readonly unknown[]): Promise<RawResult>;
   /**
+   * Runs SQL text without parameters through the simple-query protocol, as
+   * node-postgres sends every query that has no parameters: the text may
+   * hold several statements, which PostgreSQL runs in one implicit
+   * transaction when none is open. One result per statement, in order.
+   */
+  script(sql: string): Promise<RawResult[]>;
+  /**
    * The rows of any statement in batches of at most `batchSize`, through a
    * named portal (portal-cursor.ts), inside the transaction the caller has
    * opened; statements may run between batches. The first batch comes even

@@ -14,18 +14,20 @@ import { causeOf, reportOf, startNew } from "./pglite-start.js";
 import { portalCursor } from "./portal-cursor.js";
 import { checkEmbeddedNesting, checkParameterCount } from "../internal/statement-limits.js";
 import { pgliteParsers } from "./value-parsers.js";
+import { resolveToPostgres } from "./resolve-to-postgres.js";
 
 /** Where an embedded database keeps its data. */
 export type PgliteLocation = { readonly kind: "memory" } | { readonly kind: "directory"; readonly path: string };
 
-function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRows?: number; command?: string }): RawResult {
+function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRows?: number; rowCount?: number; command?: string }): RawResult {
   const command = result.command ?? "";
   const rows = result.rows as Record<string, unknown>[];
   const counted = command === "SELECT" || command === "FETCH" || command === "";
   return {
     rows,
     fields: result.fields.map((f) => f.name),
-    rowCount: counted ? rows.length : (result.affectedRows ?? rows.length),
+    // affectedRows adds up the statements of a script; rowCount is the statement's own.
+    rowCount: counted ? rows.length : (result.rowCount ?? result.affectedRows ?? rows.length),
     command,
   };
 }
@@ -49,12 +51,18 @@ class PgliteSession implements Session {
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
     checkStatement(sql, parameters);
-    return toRaw(await this.#db.query(sql, parameters as unknown[], { rowMode: "object", parsers: pgliteParsers }));
+    const values = resolveToPostgres(parameters) as unknown[];
+    return toRaw(await this.#db.query(sql, values, { rowMode: "object", parsers: pgliteParsers }));
+  }
+
+  async script(sql: string): Promise<RawResult[]> {
+    checkStatement(sql, []);
+    return (await this.#db.exec(sql, { rowMode: "object", parsers: pgliteParsers })).map(toRaw);
   }
 
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
     checkStatement(sql, parameters);
-    return portalCursor(this.#portal, sql, parameters, batchSize);
+    return portalCursor(this.#portal, sql, resolveToPostgres(parameters), batchSize);
   }
 
   async release(): Promise<void> {

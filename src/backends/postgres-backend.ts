@@ -4,7 +4,8 @@
  * It behaves like the embedded backend wherever the same code could tell
  * them apart: values are read and sent as value-parsers.ts says, sessions run
  * in UTC, every statement goes through the extended protocol (one statement
- * per call, as in PGlite), streams read a named portal inside the scope's
+ * per call, as in PGlite) except a script (`Session.script`, the simple
+ * protocol on both backends), streams read a named portal inside the scope's
  * transaction with the same loop as PGlite's (portal-cursor.ts, so other
  * statements can run between batches), and a scope waits for a free
  * connection as long as it takes, in the order it asked, as scopes wait
@@ -17,6 +18,7 @@ import { ArgumentError, ConnectionError } from "../errors.js";
 import { nodePostgresTypes } from "./value-parsers.js";
 import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
 import { portalCursor } from "./portal-cursor.js";
+import { resolveToPostgres } from "./resolve-to-postgres.js";
 import { PostgresPortal } from "./postgres-portal.js";
 import { serverParameters } from "./server-parameters.js";
 import { checkParameterCount } from "../internal/statement-limits.js";
@@ -86,15 +88,21 @@ class PostgresSession implements Session {
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
     // node-postgres would write a count past 65,535 wrapped, and the server refuse a garbled message.
     checkParameterCount(sql, parameters);
-    const values = await serverParameters(this.#client, sql, parameters);
+    const values = await serverParameters(this.#client, sql, resolveToPostgres(parameters));
     // The extended protocol, always: one statement per call, as in PGlite.
     const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
     return toRaw(await this.#client.query<Record<string, unknown>>(config));
   }
 
+  async script(sql: string): Promise<RawResult[]> {
+    // Without values node-postgres uses the simple protocol, and answers a text of several statements with an array.
+    const result: pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[] = await this.#client.query(sql);
+    return (Array.isArray(result) ? result : [result]).map(toRaw);
+  }
+
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
     checkParameterCount(sql, parameters);
-    return portalCursor(this.#portal, sql, parameters, batchSize);
+    return portalCursor(this.#portal, sql, resolveToPostgres(parameters), batchSize);
   }
 
   async release(broken?: boolean): Promise<void> {

@@ -42,7 +42,7 @@ export async function executeMany(scope: ScopeSession, insert: Insert<AnyTable, 
   try {
     for (const statements of [peeked, plan]) {
       for (const step of statements) {
-        const result = await scope.run(step.sql, step.parameters, () => logMany(scope, step), note, step.rows);
+        const result = await scope.run(step.sql, step.parameters, { log: () => logMany(scope, step), note, rows: step.rows });
         count += result.rowCount;
         if (columns.length > 0) for (const row of result.rows) returned.push(row);
       }

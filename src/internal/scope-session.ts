@@ -13,6 +13,18 @@ import type { SessionLease } from "./session-lease.js";
 
 type Batches = AsyncGenerator<CursorBatch, void, undefined>;
 
+/** How {@link ScopeSession.run} logs, reports and sends a statement. */
+export interface RunOptions {
+  /** Logs the statement instead of the usual echo (an executemany's summary line). */
+  readonly log?: () => void;
+  /** A sentence the error adds, such as what was not written. */
+  readonly note?: string;
+  /** An executemany's rows as the caller gave them, for the error (rather than their column arrays). */
+  readonly rows?: readonly Record<string, unknown>[];
+  /** Sends the statement instead of `lease.query` (Kysely's statements go as node-postgres sends them). */
+  readonly send?: (lease: SessionLease, sql: string, parameters: readonly unknown[]) => Promise<RawResult>;
+}
+
 export class ScopeSession {
   readonly lease: SessionLease;
   readonly echo: Echo;
@@ -71,10 +83,10 @@ export class ScopeSession {
 
   /**
    * Runs one statement inside the transaction, with echo and error wrapping;
-   * `log` replaces the usual echo, and an error carries `rows` (the caller's
-   * rows of an executemany) rather than their column arrays.
+   * see {@link RunOptions}.
    */
-  async run(sql: string, parameters: readonly unknown[], log?: () => void, note?: string, rows?: readonly Record<string, unknown>[]): Promise<RawResult> {
+  async run(sql: string, parameters: readonly unknown[], options: RunOptions = {}): Promise<RawResult> {
+    const { log, note, rows, send } = options;
     this.assertOpen();
     await this.ensure();
     if (log) log();
@@ -82,7 +94,7 @@ export class ScopeSession {
     this.lease.countStatement();
     let result: RawResult;
     try {
-      result = await this.lease.query(sql, parameters);
+      result = await (send ? send(this.lease, sql, parameters) : this.lease.query(sql, parameters));
     } catch (err) {
       throw err === this.lease.revoked ? err : failedStatement(err, sql, parameters, note, rows);
     }

@@ -124,6 +124,19 @@ export class SessionLease {
     return this.#use(session.query(sql, parameters));
   }
 
+  /**
+   * Runs parameterless SQL text as node-postgres does (see `Session.script`):
+   * the result of its one statement or, for text holding several, an empty
+   * result, which is what Kysely's PostgresDialect reports for a script
+   * (node-postgres then answers with an array that it does not read).
+   */
+  async script(sql: string): Promise<RawResult> {
+    const session = this.#usable();
+    if (session instanceof Error) throw session;
+    const results = await this.#use(session.script(sql));
+    return results.length === 1 && results[0] ? results[0] : { rows: [], fields: [], rowCount: 0, command: "" };
+  }
+
   /** The batches of a server-side cursor; nothing reaches the session once the lease is revoked or given back. */
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): LeasedCursor {
     const session = this.#usable();

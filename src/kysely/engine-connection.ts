@@ -13,6 +13,7 @@ import { isHeldHere } from "../internal/held-sessions.js";
 import type { SessionLease } from "../internal/session-lease.js";
 import { beginStatement, type TransactionMode } from "../transaction-options.js";
 import { toQueryResult } from "./query-result.js";
+import { sendAsPg } from "./send-as-pg.js";
 
 /** What an engine connection needs from its engine. */
 export interface EngineConnectionContext {
@@ -73,7 +74,7 @@ export class EngineConnection implements DatabaseConnection {
     const isControl = control.has(query);
     if (!isControl) this.lease.countStatement();
     try {
-      const raw = await this.lease.query(query.sql, query.parameters);
+      const raw = await sendAsPg(this.lease, query.sql, query.parameters);
       if (isControl) this.lastControlCommand = raw.command;
       else this.#context.echo.rows(raw.fields, raw.rows);
       return toQueryResult<R>(raw);

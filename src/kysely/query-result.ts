@@ -8,8 +8,12 @@ import type { RawResult } from "../backends/backend.js";
 
 const AFFECTING = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
 
-/** Kysely's shape of a result: the rows, and `numAffectedRows` for statements that change rows, as PostgresDialect reports it. */
+/**
+ * Kysely's shape of a result, exactly as PostgresDialect reports it: `rows`,
+ * and `numAffectedRows`, a bigint for statements that change rows and
+ * present but `undefined` for the others (so that a deep comparison of a
+ * whole result with PostgresDialect's holds too).
+ */
 export function toQueryResult<R>(raw: RawResult): QueryResult<R> {
-  const rows = raw.rows as R[];
-  return AFFECTING.has(raw.command) ? { rows, numAffectedRows: BigInt(raw.rowCount) } : { rows };
+  return { numAffectedRows: AFFECTING.has(raw.command) ? BigInt(raw.rowCount) : undefined, rows: raw.rows as R[] };
 }
