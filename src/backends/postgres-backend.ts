@@ -19,7 +19,7 @@ import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
 import { portalCursor } from "./portal-cursor.js";
 import { PostgresPortal } from "./postgres-portal.js";
 import { serverParameters } from "./server-parameters.js";
-import { checkParameterCount } from "../internal/statement-limits.js";
+import { checkBindParameters } from "../internal/bind-parameters.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
@@ -84,8 +84,8 @@ class PostgresSession implements Session {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
-    // node-postgres would write a count past 65,535 wrapped, and the server refuse a garbled message.
-    checkParameterCount(sql, parameters);
+    // node-postgres would write a count past 65,535 wrapped, and a Symbol or a lone surrogate as other text.
+    checkBindParameters(sql, parameters);
     const values = await serverParameters(this.#client, sql, parameters);
     // The extended protocol, always: one statement per call, as in PGlite.
     const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
@@ -93,7 +93,7 @@ class PostgresSession implements Session {
   }
 
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
-    checkParameterCount(sql, parameters);
+    checkBindParameters(sql, parameters);
     return portalCursor(this.#portal, sql, parameters, batchSize);
   }
 
