@@ -5,6 +5,7 @@ import {
   createEngine,
   EngineDisposedError,
   ScopeError,
+  sql,
   type Engine,
 } from "../src/index.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
@@ -110,6 +111,40 @@ describeEachTarget("scopes", ({ target, engine }) => {
     await engine().begin(async (conn) => {
       await assert.rejects(conn.commit(), ScopeError);
       await assert.rejects(conn.rollback(), ScopeError);
+    });
+  });
+
+  test("COMMIT sent as SQL inside engine.begin() is a ScopeError, and a later throw still rolls back the whole scope", async () => {
+    const before = await engine().connect((conn) => conn.scalar(`select count(*)::int from ${table}`));
+    await assert.rejects(
+      engine().begin(async (conn) => {
+        await conn.execute(`insert into ${table} values (41)`);
+        await assert.rejects(conn.execute("/* done */ commit"), (err: unknown) => {
+          assert.ok(err instanceof ScopeError);
+          assert.match((err as Error).message, /conn\.execute\(\) was given COMMIT inside engine\.begin\(\)/);
+          return true;
+        });
+        await conn.execute(`insert into ${table} values (42)`);
+        throw new Error("changed my mind");
+      }),
+      /changed my mind/,
+    );
+    assert.equal(await engine().connect((conn) => conn.scalar(`select count(*)::int from ${table}`)), before);
+  });
+
+  test("transaction control as SQL is a ScopeError that names the method to use, in connect scopes and streams too", async () => {
+    await engine().connect(async (conn) => {
+      await assert.rejects(conn.execute("ROLLBACK"), /conn\.rollback\(\)/);
+      await assert.rejects(conn.execute("end"), /conn\.commit\(\)/);
+      await assert.rejects(conn.scalar("abort"), /conn\.rollback\(\)/);
+      await assert.rejects(conn.execute("start  transaction isolation level serializable"), /conn\.begin\(fn, \{ isolationLevel, readOnly \}\)/);
+      assert.throws(() => conn.stream("commit"), ScopeError);
+      await assert.rejects(conn.execute(sql`begin`), ScopeError);
+      // A savepoint of one's own stays possible, and so do words that merely start alike.
+      await conn.execute("savepoint mine");
+      await conn.execute("rollback to savepoint mine");
+      await conn.execute("ROLLBACK TO mine");
+      assert.equal(await conn.scalar("select 1 as ending"), 1);
     });
   });
 
