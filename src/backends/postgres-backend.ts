@@ -213,12 +213,7 @@ export class PostgresBackend implements Backend {
 
   /** Makes the pool; no connection is opened until the first scope asks for one. */
   static async open(connectionString: string, display: string, options: PostgresBackendOptions): Promise<PostgresBackend> {
-    if (!Number.isInteger(options.poolSize) || options.poolSize < 1) {
-      throw new ArgumentError(`poolSize must be a positive whole number, not ${String(options.poolSize)}.`);
-    }
-    if (!Number.isFinite(options.connectTimeoutMs) || options.connectTimeoutMs <= 0) {
-      throw new ArgumentError(`connectTimeoutMs must be a positive number of milliseconds, not ${String(options.connectTimeoutMs)}.`);
-    }
+    // poolSize and connectTimeoutMs were checked with the other engine options (engine-options.ts).
     const { where, user } = describeTarget(connectionString, display);
     const pool = new pg.Pool({
       connectionString,
