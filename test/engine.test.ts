@@ -32,6 +32,33 @@ describe("engine URLs", () => {
     await assert.rejects(createEngine("just-a-name"), ArgumentError);
   });
 
+  test("a password holding @, / or ? never shows, in the engine's URL or in the error of a URL that cannot be used", async () => {
+    const engine = await createEngine("postgres://ada:p@ss?w0rd@127.0.0.1:1/db?sslpassword=key-secret", { connectTimeoutMs: 2000 });
+    assert.equal(engine.url, "postgres://ada:***@127.0.0.1:1/db?sslpassword=***");
+    await engine.dispose();
+    await assert.rejects(createEngine("postgres://ada:sec/ret@127.0.0.1:1/db"), (err: unknown) => {
+      assert.ok(err instanceof ArgumentError);
+      assert.doesNotMatch((err as Error).message, /sec\/ret|ret@/);
+      assert.match((err as Error).message, /postgres:\/\/ada:\*\*\*@127\.0\.0\.1:1\/db/);
+      return true;
+    });
+  });
+
+  test("a pglite URL with a query string, a fragment or a control character is refused, not taken as a folder name", async () => {
+    const refused = (url: string, pattern: RegExp) =>
+      assert.rejects(createEngine(url), (err: unknown) => err instanceof ArgumentError && pattern.test((err as Error).message));
+    await refused("pglite://./data?mode=ro", /query string \(\?…\).*%3F/);
+    await refused("pglite://./data#main", /fragment \(#…\).*%23/);
+    await refused("pglite://./data%0A", /control character/);
+    await refused("pglite://./data\n", /control character/);
+  });
+
+  test("the pglite scheme and the word memory are understood in any case", async () => {
+    const engine = await createEngine("PGLITE://Memory");
+    assert.equal(engine.url, "pglite://memory");
+    await engine.dispose();
+  });
+
   test("a bad batchSize is refused before anything starts", async () => {
     await assert.rejects(createEngine({ batchSize: 0 }), /batchSize/);
   });
