@@ -26,7 +26,7 @@ export function checkOptions(value: unknown, where: string, known: readonly stri
     // Object.create({ … }): a plain object as a prototype, whose keys would be read as options.
     const inherits = typeof value === "object" && value !== null && (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor === Object;
     const what = inherits ? "an object that inherits keys from another object (made with Object.create())" : describeValue(value);
-    throw new ArgumentError(`The options of ${where} must be a plain object such as { ${known[0]}: … }, not ${what}.`);
+    throw new ArgumentError(`The options of ${where} must be an object such as { ${known[0]}: … }, not ${what}.`);
   }
   const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
