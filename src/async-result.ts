@@ -6,11 +6,13 @@
  */
 import { ArgumentError, ResultError } from "./errors.js";
 import type { RowStream } from "./internal/row-stream.js";
-import { checkDistinct, checkSize, type ValueOf } from "./result.js";
+import { checkDistinct, checkSize, checkUnambiguous, type ValueOf } from "./result.js";
 
 type RawRow = Record<string, unknown>;
 /** Makes an item of a row; `columns` are the statement's column names, in order. */
 type RowMapper<Item> = (row: RawRow, columns: readonly string[]) => Item;
+/** Checks a view against the statement's column names, once they are known; throws to refuse the view. */
+type ColumnsCheck = (columns: readonly string[]) => void;
 
 /**
  * A cursor of items: the rows of `conn.stream()`, or what a view of them
@@ -42,16 +44,18 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
   readonly #source: RowStream<RawRow>;
   readonly #batchSize: number;
   readonly #map: RowMapper<Item> | undefined;
+  #check: ColumnsCheck | undefined;
 
   /**
    * Made by `conn.stream()` and the views of its result; not meant to be constructed directly.
    *
    * @internal
    */
-  constructor(source: RowStream<RawRow>, batchSize: number, map?: RowMapper<Item>) {
+  constructor(source: RowStream<RawRow>, batchSize: number, map?: RowMapper<Item>, check?: ColumnsCheck) {
     this.#source = source;
     this.#batchSize = batchSize;
     this.#map = map;
+    this.#check = check;
   }
 
   /** Iterates over the items with `for await`; `break` closes the cursor. */
@@ -64,9 +68,10 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
   next(): Promise<IteratorResult<Item, void>> {
     const map = this.#map;
     if (!map) return this.#source.next() as Promise<IteratorResult<Item, void>>;
-    return this.#source.next().then(
-      (step) => (step.done ? step : { value: map(step.value, this.#columns()), done: false as const }),
-    ).catch((err: unknown) => this.#closeAndThrow(err));
+    return this.#source.next().then((step) => {
+      this.#checkColumns();
+      return step.done ? step : { value: map(step.value, this.#columns()), done: false as const };
+    }).catch((err: unknown) => this.#closeAndThrow(err));
   }
 
   /** Closes the cursor, as `break` does, and ends the iteration. */
@@ -118,6 +123,11 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
     const out: Item[] = [];
     while (out.length < wanted) {
       const rows = await this.#source.take(wanted - out.length);
+      try {
+        this.#checkColumns();
+      } catch (err) {
+        return this.#closeAndThrow(err);
+      }
       if (rows.length === 0) break;
       const map = this.#map;
       if (!map) {
@@ -215,8 +225,8 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
    *
    * @internal
    */
-  protected view<V>(map: RowMapper<V> | undefined): AsyncFilterResult<V> {
-    return new AsyncFilterResult<V>(this.#source, this.#batchSize, map);
+  protected view<V>(map: RowMapper<V> | undefined, check?: ColumnsCheck): AsyncFilterResult<V> {
+    return new AsyncFilterResult<V>(this.#source, this.#batchSize, map, check);
   }
 
   /**
@@ -254,6 +264,15 @@ export class AsyncFilterResult<Item> implements AsyncGenerator<Item, void, undef
 
   #columns(): readonly string[] {
     return this.#source.columns ?? [];
+  }
+
+  /** Runs the view's check once, as soon as the columns are known: with the first row, or at the end of a statement that returned none. */
+  #checkColumns(): void {
+    const check = this.#check;
+    const columns = this.#source.columns;
+    if (!check || !columns) return;
+    this.#check = undefined;
+    check(columns);
   }
 
   /** A mapper that throws (a column that is not there) ends the stream: the cursor closes before the error goes on. */
@@ -319,14 +338,22 @@ export class AsyncResult<Row = Record<string, unknown>> extends AsyncFilterResul
   scalars<K extends keyof Row & string>(column: K): AsyncFilterResult<Row[K]>;
   scalars(column?: string): AsyncFilterResult<unknown> {
     let checked = false;
-    return this.view((row, columns) => {
-      if (!checked && column !== undefined && !columns.includes(column)) {
-        throw new ArgumentError(`scalars(): the statement has no column "${column}"; its columns are ${columns.map((c) => `"${c}"`).join(", ")}.`);
-      }
-      checked = true;
-      const name = column ?? columns[0];
-      return name === undefined ? undefined : row[name];
-    });
+    return this.view(
+      (row, columns) => {
+        const name = column ?? columns[0];
+        if (name === undefined) return undefined;
+        // Only where a value is handed out: a row of a statement with two columns of this name kept the last.
+        if (!checked) checkUnambiguous(columns, name, "scalars");
+        checked = true;
+        return row[name];
+      },
+      (columns) => {
+        if (column !== undefined && !columns.includes(column)) {
+          const known = columns.length > 0 ? `its columns are ${columns.map((c) => `"${c}"`).join(", ")}` : "it returns no columns";
+          throw new ArgumentError(`scalars(): the statement has no column ${typeof column === "string" ? `"${column}"` : String(column)}; ${known}.`);
+        }
+      },
+    );
   }
 
   /** A view of the same cursor that hands out each row as an object keyed by column name: the rows themselves. */
@@ -340,12 +367,7 @@ export class AsyncResult<Row = Record<string, unknown>> extends AsyncFilterResul
    * with two columns of one name, of which a row keeps only the last.
    */
   tuples(): AsyncFilterResult<Array<ValueOf<Row>>> {
-    let checked = false;
-    return this.view((row, columns) => {
-      if (!checked) checkDistinct(columns);
-      checked = true;
-      return columns.map((c) => row[c]) as Array<ValueOf<Row>>;
-    });
+    return this.view((row, columns) => columns.map((c) => row[c]) as Array<ValueOf<Row>>, checkDistinct);
   }
 
   /** The first column of the next row, or `undefined`; then closes the cursor. */

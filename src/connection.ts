@@ -8,7 +8,7 @@ import { AsyncResult, type AsyncFilterResult } from "./async-result.js";
 import { ArgumentError, ScopeError } from "./errors.js";
 import type { Echo } from "./echo.js";
 import type { KyselyOptions } from "./engine-options.js";
-import { checkParameters, describeStatement, isCompilable } from "./executable.js";
+import { checkParameters, checkTransactionControl, describeStatement, isCompilable } from "./executable.js";
 import { executeMany } from "./internal/executemany.js";
 import { RowStream } from "./internal/row-stream.js";
 import type { ScopeSession } from "./internal/scope-session.js";
@@ -113,7 +113,10 @@ export class Connection<DB = any> {
    * parameters (an array). Values are always sent as bind parameters, never
    * spliced into the SQL. A second argument the statement cannot take (rows
    * after an UPDATE, an object after an SQL string) is an `ArgumentError`,
-   * and nothing runs.
+   * and nothing runs. SQL that would start or end the scope's transaction
+   * behind its back (`COMMIT`, `ROLLBACK`, `BEGIN`, `END`, `ABORT`) is a
+   * `ScopeError` that names the method to use instead (`conn.commit()`,
+   * `conn.rollback()`, `conn.begin()`, `conn.beginNested()`).
    */
   execute<T extends AnyTable, R>(statement: Insert<T, R>, rows: InsertRow<T> | readonly InsertRow<T>[]): Promise<Result<R>>;
   execute<O>(statement: Compilable<O> | RawBuilder<O>): Promise<Result<O>>;
@@ -185,6 +188,7 @@ export class Connection<DB = any> {
   stream<O = Record<string, unknown>>(statement: string, parameters?: readonly unknown[], options?: StreamOptions): AsyncResult<O>;
   stream(statement: unknown, second?: unknown, third?: unknown): AsyncResult<any> {
     const call = streamArguments(statement, second, third, this.#context.batchSize, (s) => this.#compile(s, "conn.stream()"));
+    checkTransactionControl(call.sql, "conn.stream()", this.#mode);
     return new AsyncResult(new RowStream(this.#scope.batches(call.sql, call.parameters, call.batchSize), this.#check), call.batchSize);
   }
 
@@ -311,6 +315,7 @@ export class Connection<DB = any> {
     if (isInsert(statement)) return executeMany(this.#scope, statement, extra, this.#context.insertBudget);
     const parameters = checkParameters(statement, extra, where);
     const compiled = typeof statement === "string" ? { sql: statement, parameters } : this.#compile(statement, where);
+    checkTransactionControl(compiled.sql, where, this.#mode);
     const raw = await this.#scope.run(compiled.sql, compiled.parameters);
     return new Result(raw.rows, raw.fields, raw.rowCount, raw.command);
   }

@@ -42,12 +42,14 @@ export interface EngineOptions {
   readonly batchSize?: number;
   /**
    * Most connections a server engine opens at once, so the most scopes that run at the same time.
-   * Default 10; the embedded engine has one session. Further scopes wait their turn, without a time limit.
+   * Default 10, at most 10,000; the embedded engine has one session (and checks the value all the same).
+   * Further scopes wait their turn, without a time limit.
    */
   readonly poolSize?: number;
   /**
    * How long a server engine may take to reach the server and log in, per connection, before the
-   * scope fails with a `ConnectionError`, in milliseconds. Default 10000.
+   * scope fails with a `ConnectionError`, in milliseconds. Default 10000, at most 2147483647 (the
+   * longest timer Node.js keeps).
    */
   readonly connectTimeoutMs?: number;
   /**
@@ -140,6 +142,16 @@ const DEFAULT_BATCH_SIZE = 5000;
  */
 export const MAX_BATCH_SIZE = 1_000_000;
 
+/**
+ * The longest timeout Node.js keeps (2^31 − 1 ms); a longer one fires after
+ * 1 ms instead, with only a warning, so a connect timeout of 1e12 failed every
+ * connection at once.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Most connections a server engine may open; PostgreSQL's own max_connections is 100 by default. */
+const MAX_POOL_SIZE = 10_000;
+
 const KNOWN = ["echo", "batchSize", "poolSize", "connectTimeoutMs", "isolationLevel", "idleTransactionTimeoutMs", "kysely"];
 
 /** Checks a batch size given to `where`, the option that set it. */
@@ -153,6 +165,25 @@ export function checkBatchSize(value: unknown, where: string): number {
   return value;
 }
 
+/** Checks `createEngine()`'s `kysely` option: Kysely would only fail later, at the first query, on a plugin or log it cannot use. */
+function checkKyselyOptions(value: unknown): KyselyOptions {
+  const { log, plugins } = checkOptions(value, "createEngine()'s kysely option", ["log", "plugins"]) as KyselyOptions;
+  if (plugins !== undefined) {
+    const isPlugin = (p: unknown) =>
+      typeof p === "object" && p !== null && typeof (p as KyselyPlugin).transformQuery === "function" && typeof (p as KyselyPlugin).transformResult === "function";
+    if (!Array.isArray(plugins) || !plugins.every(isPlugin)) {
+      throw new ArgumentError(
+        `createEngine(): kysely.plugins must be an array of Kysely plugins (objects with transformQuery and transformResult, such as new CamelCasePlugin()), not ${describeValue(plugins)}.`,
+      );
+    }
+  }
+  const levels: readonly unknown[] = ["query", "error"];
+  if (log !== undefined && typeof log !== "function" && !(Array.isArray(log) && log.every((level) => levels.includes(level)))) {
+    throw new ArgumentError(`createEngine(): kysely.log must be a function that receives each event, or a list of levels from "query" and "error", not ${describeValue(log)}.`);
+  }
+  return { ...(log !== undefined ? { log } : {}), ...(plugins !== undefined ? { plugins } : {}) };
+}
+
 /** Checks the options of `createEngine()` and fills in the defaults. */
 export function resolveEngineOptions(value: unknown): ResolvedEngineOptions {
   const options = checkOptions(value, "createEngine()", KNOWN) as EngineOptions;
@@ -164,9 +195,16 @@ export function resolveEngineOptions(value: unknown): ResolvedEngineOptions {
       `createEngine(): idleTransactionTimeoutMs must be a positive number of milliseconds, not ${describeValue(idleTransactionTimeoutMs)}.`,
     );
   }
-  const kyselyOptions = checkOptions(kysely, "createEngine()'s kysely option", ["log", "plugins"]) as KyselyOptions;
-  if (kyselyOptions.plugins !== undefined && !Array.isArray(kyselyOptions.plugins)) {
-    throw new ArgumentError(`createEngine(): kysely.plugins must be an array of Kysely plugins, not ${describeValue(kyselyOptions.plugins)}.`);
+  const kyselyOptions = checkKyselyOptions(kysely);
+  // Checked on every engine, though only a server uses them: a wrong value is wrong whichever URL it is given with.
+  if (typeof poolSize !== "number" || !Number.isInteger(poolSize) || poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+    throw new ArgumentError(`createEngine(): poolSize must be a whole number of connections from 1 to ${MAX_POOL_SIZE}, not ${describeValue(poolSize)}.`);
+  }
+  if (typeof connectTimeoutMs !== "number" || !(connectTimeoutMs > 0) || connectTimeoutMs > MAX_TIMER_MS) {
+    throw new ArgumentError(
+      `createEngine(): connectTimeoutMs must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS} (about 24.8 days, the longest timer Node.js keeps), ` +
+        `not ${describeValue(connectTimeoutMs)}.`,
+    );
   }
   return {
     echo,

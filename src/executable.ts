@@ -4,7 +4,7 @@
  * @module
  */
 import type { Compilable, RawBuilder } from "kysely";
-import { ArgumentError } from "./errors.js";
+import { ArgumentError, ScopeError } from "./errors.js";
 import { describeValue, isPlainObject } from "./internal/options.js";
 import { isInsert } from "./schema/insert.js";
 
@@ -69,4 +69,43 @@ export function checkParameters(statement: unknown, extra: unknown, where: strin
     );
   }
   return [];
+}
+
+/**
+ * A statement that starts or ends a transaction, after any leading comments:
+ * `BEGIN`, `START TRANSACTION`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`
+ * a savepoint), `ABORT`, `PREPARE TRANSACTION`.
+ */
+const TRANSACTION_CONTROL =
+  /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(begin|start\s+transaction|commit|end|rollback|abort|prepare\s+transaction)\b(?!\s+to\b)/i;
+
+/**
+ * Refuses SQL that would start or end the scope's transaction behind its
+ * back (`conn.execute("COMMIT")`): the statements after it would run outside
+ * any transaction, each committed at once, where no later error or rollback
+ * could undo them. `where` is the call (`conn.execute()`), `mode` the scope's kind.
+ */
+export function checkTransactionControl(sql: string, where: string, mode: "begin" | "connect"): void {
+  const verb = TRANSACTION_CONTROL.exec(sql)?.[1]?.toLowerCase().replace(/\s+/g, " ");
+  if (verb === undefined) return;
+  const scope = mode === "begin" ? "engine.begin()" : "engine.connect()";
+  let why: string;
+  let instead: string;
+  if (verb === "begin" || verb === "start transaction") {
+    why = "the scope opens its transaction itself, so PostgreSQL would only warn that one is in progress";
+    instead =
+      mode === "begin"
+        ? "Use conn.beginNested() for a savepoint, and engine.begin(fn, { isolationLevel, readOnly }) to set the transaction's mode."
+        : "Use conn.begin(fn, { isolationLevel, readOnly }) for a block with its own mode, or conn.beginNested() for a savepoint.";
+  } else {
+    why = "the scope would lose track of its transaction, and what ran after it would be committed at once, beyond the reach of a rollback";
+    const commit = verb === "commit" || verb === "end";
+    instead =
+      verb === "prepare transaction"
+        ? "Two-phase commit is not available inside a scope."
+        : mode === "begin"
+          ? "engine.begin() commits when its callback returns and rolls back when it throws; use engine.connect() to end transactions yourself."
+          : `Use conn.${commit ? "commit" : "rollback"}(), after which the scope begins the next transaction by itself.`;
+  }
+  throw new ScopeError(`${where} was given ${verb.toUpperCase()} inside ${scope}: ${why}. ${instead} Nothing was run.`);
 }

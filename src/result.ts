@@ -244,6 +244,7 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
   scalars(column?: string): unknown[] {
     const name = column === undefined ? this.columns[0] : this.#column(column, "scalars");
     if (name === undefined) return [];
+    checkUnambiguous(this.columns, name, "scalars");
     return this.rows.map((row) => (row as Record<string, unknown>)[name]);
   }
 
@@ -335,6 +336,7 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
     for (const [i, name] of names.entries()) {
       this.#column(name, "pick");
       if (names.indexOf(name) !== i) throw new ArgumentError(`pick() names column "${name}" twice; a row can hold it only once.`);
+      checkUnambiguous(this.columns, name, "pick");
     }
     const rows = this.rows.map((row) => {
       const picked: Record<string, unknown> = {};
@@ -360,7 +362,9 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
 
   #first(row: Row): ValueOf<Row> {
     const column = this.columns[0];
-    return (column === undefined ? undefined : (row as Record<string, unknown>)[column]) as ValueOf<Row>;
+    if (column === undefined) return undefined as ValueOf<Row>;
+    checkUnambiguous(this.columns, column, "scalar");
+    return (row as Record<string, unknown>)[column] as ValueOf<Row>;
   }
 
   #column(name: unknown, method: string): string {
@@ -377,6 +381,20 @@ export function checkSize(size: unknown, method: string): void {
   if (!Number.isInteger(size) || (size as number) < 1) {
     throw new ArgumentError(`${method}(size): size must be a positive whole number, not ${String(size)}.`);
   }
+}
+
+/**
+ * Refuses to read column `name` by name when the statement returned several
+ * columns of that name (`select 1, 2` returns two named `?column?`): an
+ * object row kept only the last of them, so the value found is not the
+ * first column's, and `scalar()` would silently answer with another column.
+ */
+export function checkUnambiguous(columns: readonly string[], name: string, method: string): void {
+  if (columns.indexOf(name) === columns.lastIndexOf(name)) return;
+  throw new ResultError(
+    `${method}(): the statement returned ${columns.filter((c) => c === name).length} columns named "${name}", and a row keeps only the last of them, ` +
+      "so its value is not the one asked for; name them apart (… AS other_name).",
+  );
 }
 
 /** Refuses column lists with a repeated name: an object row kept only the last of them, so no tuple can be made. */

@@ -28,9 +28,21 @@ export function parseEngineUrl(url: string | undefined): EngineTarget {
     return { dialect: "postgres", connectionString: url, display: redactPassword(url) };
   }
   if (scheme === "pglite") {
+    // The scheme in any case, as URLs have it; what follows is a folder path, read as written.
     const rest = url.slice("pglite://".length);
-    if (!url.startsWith("pglite://") || rest.length === 0) {
+    if (url.slice("pglite:".length, "pglite://".length) !== "//" || rest.length === 0) {
       throw new ArgumentError(`Engine URL "${url}" is not understood; use ${SCHEMES}.`);
+    }
+    if (rest.toLowerCase() === "memory") {
+      return { dialect: "pglite", location: { kind: "memory" }, display: "pglite://memory" };
+    }
+    const extra = /[?#]/.exec(rest)?.[0];
+    if (extra) {
+      // Kept, they would name a folder called "data?mode=ro"; a pglite:// URL has no options to give.
+      throw new ArgumentError(
+        `Engine URL "${url}" has a ${extra === "?" ? "query string (?…)" : "fragment (#…)"}, which a pglite:// URL does not take: ` +
+          `it names a folder and nothing else. For a "${extra}" in a folder name, write ${extra === "?" ? "%3F" : "%23"}.`,
+      );
     }
     if (rest.startsWith("/") || rest.startsWith("./") || rest.startsWith("../") || rest === "." || rest === "..") {
       const folder = path.resolve(decodeFolder(url, rest));
@@ -57,12 +69,31 @@ function decodeFolder(url: string, rest: string): string {
     throw new ArgumentError(`Engine URL "${url}" has a broken %-escape: write %25 for a percent sign in a folder name.`);
   }
   if (folder.includes("\0")) throw new ArgumentError(`Engine URL "${url}" names a folder with a NUL character, which no path can hold.`);
+  if (/[\u0001-\u001f\u007f-\u009f]/.test(folder)) {
+    throw new ArgumentError(
+      `Engine URL ${JSON.stringify(url)} names a folder with a control character (such as a line break), which would garble every message that shows the path.`,
+    );
+  }
   return folder;
 }
 
-/** The URL with its password (`user:pass@`, or a `password=` query parameter) replaced by `***`, for messages and logs. */
+/**
+ * `scheme://` then the user information, up to the last `@` that a host
+ * name follows (the host runs to the next `/`, `?`, `#` or the end): a
+ * password may hold `@`, `/`, `?` or `#` unescaped, as node-postgres reads it.
+ */
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)([^]*)@(?=[^@/?#]*(?:[/?#]|$))/i;
+
+/**
+ * The URL with its passwords (`user:pass@`, and the `password=` and
+ * `sslpassword=` query parameters) replaced by `***`, for messages and logs;
+ * also for a URL too malformed to connect with, whose message shows it.
+ */
 export function redactPassword(url: string): string {
   return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@")
-    .replace(/([?&]password=)[^&#]*/gi, "$1***");
+    .replace(USER_INFO, (_all, scheme: string, userInfo: string) => {
+      const colon = userInfo.indexOf(":");
+      return `${scheme}${colon < 0 ? userInfo : `${userInfo.slice(0, colon)}:***`}@`;
+    })
+    .replace(/([?&](?:ssl)?password=)[^&#]*/gi, "$1***");
 }

@@ -93,3 +93,41 @@ test("createEngine refuses a batchSize beyond 1,000,000 at the option", async ()
 test("createEngine refuses an option it does not know, naming it", async () => {
   await assert.rejects(createEngine({ echoo: true } as never), (err: unknown) => err instanceof ArgumentError && /no option "echoo"/.test((err as Error).message));
 });
+
+test("createEngine refuses a bad poolSize or connectTimeoutMs on the embedded engine too, before anything starts", async () => {
+  const refused = (options: unknown, pattern: RegExp) =>
+    assert.rejects(createEngine(options as never), (err: unknown) => err instanceof ArgumentError && pattern.test((err as Error).message));
+  await refused({ poolSize: -1 }, /poolSize must be a whole number of connections from 1/);
+  await refused({ poolSize: "5" }, /poolSize/);
+  await refused({ connectTimeoutMs: 0 }, /connectTimeoutMs must be a number of milliseconds above 0/);
+  await refused({ connectTimeoutMs: "100" }, /connectTimeoutMs/);
+});
+
+test("createEngine refuses a connectTimeoutMs longer than a Node.js timer holds, which would fire at once", async () => {
+  await assert.rejects(
+    createEngine("postgres://nobody@127.0.0.1:1/nowhere", { connectTimeoutMs: 1e12 }),
+    (err: unknown) => err instanceof ArgumentError && /at most 2147483647/.test((err as Error).message),
+  );
+});
+
+test("createEngine refuses Kysely plugins and log settings Kysely could not use", async () => {
+  const refused = (kysely: unknown, pattern: RegExp) =>
+    assert.rejects(createEngine({ kysely } as never), (err: unknown) => err instanceof ArgumentError && pattern.test((err as Error).message));
+  await refused({ plugins: [1] }, /kysely\.plugins must be an array of Kysely plugins/);
+  await refused({ plugins: {} }, /kysely\.plugins/);
+  await refused({ log: 5 }, /kysely\.log must be a function/);
+  await refused({ log: ["queries"] }, /kysely\.log/);
+});
+
+test("options are read from the object's own keys only, never from a prototype", async () => {
+  // Object.create() hands its prototype's keys to every read; they are refused rather than half-seen.
+  await assert.rejects(createEngine(Object.create({ echo: true }) as never), (err: unknown) => err instanceof ArgumentError && /Object\.create/.test((err as Error).message));
+  const polluted = Object.prototype as Record<string, unknown>;
+  polluted["batchSize"] = 0;
+  try {
+    const engine = await createEngine({});
+    await engine.dispose();
+  } finally {
+    delete polluted["batchSize"];
+  }
+});

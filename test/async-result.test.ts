@@ -127,6 +127,21 @@ describeEachTarget("AsyncResult", ({ engine }) => {
     });
   });
 
+  test("scalars of a column the statement lacks is an ArgumentError even when the statement returns no rows", async () => {
+    await engine().connect(async (conn) => {
+      await assert.rejects(conn.stream("select 1 as n where false").scalars("nope" as never).all(), (err: unknown) => err instanceof ArgumentError && /"nope".*"n"/.test((err as Error).message));
+      assert.equal(await openCursors(conn), 0);
+    });
+  });
+
+  test("scalar of a stream whose first column's name is repeated is a ResultError, not the other column's value", async () => {
+    await engine().connect(async (conn) => {
+      await assert.rejects(conn.stream("select 1, 2").scalar(), (err: unknown) => err instanceof ResultError && /columns named "\?column\?"/.test((err as Error).message));
+      await assert.rejects(conn.streamScalars("select 1 as a, 2 as a").all(), ResultError);
+      assert.deepEqual(await conn.streamScalars("select 1 as a, 2 as b").all(), [1]);
+    });
+  });
+
   test("first returns the next row and closes the cursor", async () => {
     await engine().connect(async (conn) => {
       const stream = conn.stream<Row>(SERIES, [], { batchSize: 2 });

@@ -5,6 +5,7 @@ import {
   createEngine,
   EngineDisposedError,
   ScopeError,
+  sql,
   type Engine,
 } from "../src/index.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
@@ -29,6 +30,33 @@ describe("engine URLs", () => {
 
   test("a URL without a scheme is refused", async () => {
     await assert.rejects(createEngine("just-a-name"), ArgumentError);
+  });
+
+  test("a password holding @, / or ? never shows, in the engine's URL or in the error of a URL that cannot be used", async () => {
+    const engine = await createEngine("postgres://ada:p@ss?w0rd@127.0.0.1:1/db?sslpassword=key-secret", { connectTimeoutMs: 2000 });
+    assert.equal(engine.url, "postgres://ada:***@127.0.0.1:1/db?sslpassword=***");
+    await engine.dispose();
+    await assert.rejects(createEngine("postgres://ada:sec/ret@127.0.0.1:1/db"), (err: unknown) => {
+      assert.ok(err instanceof ArgumentError);
+      assert.doesNotMatch((err as Error).message, /sec\/ret|ret@/);
+      assert.match((err as Error).message, /postgres:\/\/ada:\*\*\*@127\.0\.0\.1:1\/db/);
+      return true;
+    });
+  });
+
+  test("a pglite URL with a query string, a fragment or a control character is refused, not taken as a folder name", async () => {
+    const refused = (url: string, pattern: RegExp) =>
+      assert.rejects(createEngine(url), (err: unknown) => err instanceof ArgumentError && pattern.test((err as Error).message));
+    await refused("pglite://./data?mode=ro", /query string \(\?…\).*%3F/);
+    await refused("pglite://./data#main", /fragment \(#…\).*%23/);
+    await refused("pglite://./data%0A", /control character/);
+    await refused("pglite://./data\n", /control character/);
+  });
+
+  test("the pglite scheme and the word memory are understood in any case", async () => {
+    const engine = await createEngine("PGLITE://Memory");
+    assert.equal(engine.url, "pglite://memory");
+    await engine.dispose();
   });
 
   test("a bad batchSize is refused before anything starts", async () => {
@@ -110,6 +138,40 @@ describeEachTarget("scopes", ({ target, engine }) => {
     await engine().begin(async (conn) => {
       await assert.rejects(conn.commit(), ScopeError);
       await assert.rejects(conn.rollback(), ScopeError);
+    });
+  });
+
+  test("COMMIT sent as SQL inside engine.begin() is a ScopeError, and a later throw still rolls back the whole scope", async () => {
+    const before = await engine().connect((conn) => conn.scalar(`select count(*)::int from ${table}`));
+    await assert.rejects(
+      engine().begin(async (conn) => {
+        await conn.execute(`insert into ${table} values (41)`);
+        await assert.rejects(conn.execute("/* done */ commit"), (err: unknown) => {
+          assert.ok(err instanceof ScopeError);
+          assert.match((err as Error).message, /conn\.execute\(\) was given COMMIT inside engine\.begin\(\)/);
+          return true;
+        });
+        await conn.execute(`insert into ${table} values (42)`);
+        throw new Error("changed my mind");
+      }),
+      /changed my mind/,
+    );
+    assert.equal(await engine().connect((conn) => conn.scalar(`select count(*)::int from ${table}`)), before);
+  });
+
+  test("transaction control as SQL is a ScopeError that names the method to use, in connect scopes and streams too", async () => {
+    await engine().connect(async (conn) => {
+      await assert.rejects(conn.execute("ROLLBACK"), /conn\.rollback\(\)/);
+      await assert.rejects(conn.execute("end"), /conn\.commit\(\)/);
+      await assert.rejects(conn.scalar("abort"), /conn\.rollback\(\)/);
+      await assert.rejects(conn.execute("start  transaction isolation level serializable"), /conn\.begin\(fn, \{ isolationLevel, readOnly \}\)/);
+      assert.throws(() => conn.stream("commit"), ScopeError);
+      await assert.rejects(conn.execute(sql`begin`), ScopeError);
+      // A savepoint of one's own stays possible, and so do words that merely start alike.
+      await conn.execute("savepoint mine");
+      await conn.execute("rollback to savepoint mine");
+      await conn.execute("ROLLBACK TO mine");
+      assert.equal(await conn.scalar("select 1 as ending"), 1);
     });
   });
 

@@ -317,6 +317,61 @@ describeEachTarget("executemany checks every value against its column before sen
     await refused("at", Date.now(), ArgumentError);
   });
 
+  test("Dates before year 1 or after year 9999 go in and come back as the same instant, as a few rows and as many", async () => {
+    const far = [new Date("+010000-01-01T00:00:00.000Z"), new Date("+275760-09-13T00:00:00.000Z"), new Date("0000-06-01T12:00:00.000Z"), new Date("-004713-11-24T00:00:00.000Z")];
+    for (const values of [far, Array.from({ length: 12 }, (_, i) => far[i % far.length]!)]) {
+      const got = (await roundTrip("at", values)) as Date[];
+      assert.deepEqual(got.map((d) => d.toISOString()), values.map((d) => d.toISOString()));
+    }
+  });
+
+  test("-0 into a float column comes back as -0, as a few rows and as many", async () => {
+    for (const count of [1, 12]) {
+      const got = await roundTrip("d", Array.from({ length: count }, () => -0));
+      assert.ok(got.every((v) => Object.is(v, -0)), `${count} rows: ${String(got)}`);
+    }
+  });
+
+  test("a JSON document holding NaN, Infinity, a Map, a Set, a function or a typed array is refused, naming what is inside", async () => {
+    for (const [bad, shown] of [
+      [{ ratio: NaN }, /NaN at "ratio"/],
+      [[1, Infinity], /Infinity at index 1/],
+      [{ tags: new Set(["a"]) }, /a Set at "tags"/],
+      [new Map([["a", 1]]), /a Map/],
+      [{ f: () => 1 }, /a function at "f"/],
+      [{ bytes: new Uint8Array([1, 2]) }, /a Uint8Array at "bytes"/],
+    ] as const) {
+      await refused("j", bad, ArgumentError);
+      await assert.rejects(engine().begin((conn) => conn.execute(t.insert(), [{ jb: bad }] as never)), shown);
+    }
+    // A value with a toJSON() of its own is written as that says.
+    const at = new Date("2024-01-02T03:04:05.000Z");
+    assert.deepEqual(await roundTrip("j", [{ at, buf: Buffer.from("hi") }]), [{ at: at.toISOString(), buf: { type: "Buffer", data: [104, 105] } }]);
+  });
+
+  test("a getter or a Proxy that throws while a row is read is an ArgumentError naming the row, with the error as its cause", async () => {
+    const boom = new Error("getter boom");
+    const throwing = [
+      {
+        get s(): unknown {
+          throw boom;
+        },
+      },
+      new Proxy({ s: "x" }, { get: () => { throw boom; } }),
+      new Proxy({ s: "x" }, { ownKeys: () => { throw boom; } }),
+    ];
+    for (const row of throwing) {
+      const before = await rowCount();
+      await assert.rejects(engine().begin((conn) => conn.execute(t.insert(), [{ s: "fine" }, row] as never)), (err: unknown) => {
+        assert.ok(err instanceof ArgumentError, String(err));
+        assert.match((err as Error).message, new RegExp(`Row 1 for table "${t.name}" threw while .*getter boom.*No rows were inserted`));
+        assert.equal((err as Error).cause, boom);
+        return true;
+      });
+      assert.equal(await rowCount(), before);
+    }
+  });
+
   test("json takes any JSON value, a string as a JSON string, and keeps \\u0000 and lone surrogates as written", async () => {
     const values = [{ a: [1, "x"] }, [1, 2], "abc", 5, true, "a\u0000b", "a\uD800b"];
     assert.deepEqual(await roundTrip("j", values), values);

@@ -86,6 +86,37 @@ describe("MetaData definitions", () => {
     assert.throws(() => varchar(0), ArgumentError);
   });
 
+  test("varchar and numeric take only whole numbers in PostgreSQL's range, never text spliced into the DDL", () => {
+    const refused = (make: () => unknown, pattern: RegExp) =>
+      assert.throws(make, (err: unknown) => err instanceof ArgumentError && pattern.test((err as Error).message));
+    refused(() => varchar(10_485_761), /varchar\(10485761\).*from 1 to 10,485,760/);
+    refused(() => numeric("1); drop table x; --" as never), /numeric\("1\); drop table x; --"\): the precision/);
+    refused(() => numeric(NaN), /numeric\(NaN\): the precision/);
+    refused(() => numeric(0), /precision/);
+    refused(() => numeric(1001), /precision/);
+    refused(() => numeric(10, 2.5), /numeric\(10, 2.5\): the scale/);
+    refused(() => numeric(10, "2) check (true" as never), /the scale/);
+    refused(() => numeric(undefined, 2), /a scale needs a precision/);
+    assert.equal(numeric(1000, -1000).spec.sqlType, "numeric(1000, -1000)");
+  });
+
+  test("references() refuses an action it does not know, or SQL after one, naming the option", () => {
+    const md = new MetaData();
+    const depts = md.table("depts", { id: integer().primaryKey() });
+    const refused = (options: unknown, pattern: RegExp) =>
+      assert.throws(
+        () => integer().references(depts.c.id, options as never),
+        (err: unknown) => err instanceof ArgumentError && pattern.test((err as Error).message),
+      );
+    refused({ onDelete: "cascade; drop table depts" }, /onDelete must be one of "cascade", "restrict", "set null", "set default", "no action"/);
+    refused({ onUpdate: 1 }, /onUpdate must be one of/);
+    refused({ ondelete: "cascade" }, /references\(\) has no option "ondelete"/);
+    refused("cascade", /must be an object/);
+    // SQL's own spelling is understood, and written in one form.
+    const emps = md.table("emps", { deptId: integer().references(depts.c.id, { onDelete: "SET  NULL" as never }) });
+    assert.deepEqual(emps.columns.deptId.spec.references?.options, { onDelete: "set null" });
+  });
+
   test("CREATE TABLE spells out every type and constraint, with defaults as escaped literals", () => {
     const md = new MetaData();
     const parent = md.table("parent", { id: bigint().primaryKey() });

@@ -230,6 +230,20 @@ describeEachTarget("Result on a real statement", ({ engine }) => {
     assert.throws(() => res.tuples(), ResultError);
   });
 
+  test("scalar refuses a first column whose name the statement repeats, rather than answer with the other column", async () => {
+    // `select 1, 2` names both columns ?column?; the row object kept only the 2.
+    const res = await engine().connect((conn) => conn.execute("select 1, 2"));
+    const ambiguous = (err: unknown) => err instanceof ResultError && /2 columns named "\?column\?"/.test((err as Error).message);
+    assert.throws(() => res.scalar(), ambiguous);
+    assert.throws(() => res.scalarOne(), ambiguous);
+    assert.throws(() => res.scalars(), ambiguous);
+    assert.throws(() => res.pick("?column?"), ambiguous);
+    const named = await engine().connect((conn) => conn.execute("select 1 as a, 2 as b, 3 as b"));
+    assert.equal(named.scalar(), 1);
+    assert.throws(() => named.scalars("b"), ResultError);
+    assert.equal(await engine().connect((conn) => conn.scalar("select 1 as a, 2 as b")), 1);
+  });
+
   test("unique compares dates, JSON documents and numerics from the database by content", async () => {
     const res = await engine().connect((conn) =>
       conn.execute(

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PGlite } from "@electric-sql/pglite";
+import { protocol, type PGlite } from "@electric-sql/pglite";
 import { ConnectionError } from "../errors.js";
 import { FifoLock } from "../internal/fifo-lock.js";
 import type { Backend, CursorBatch, RawResult, Session } from "./backend.js";
@@ -12,7 +12,8 @@ import type { FolderLock } from "./folder-lock.js";
 import { PglitePortal } from "./pglite-portal.js";
 import { causeOf, reportOf, startNew } from "./pglite-start.js";
 import { portalCursor } from "./portal-cursor.js";
-import { checkEmbeddedNesting, checkParameterCount } from "../internal/statement-limits.js";
+import { checkBindParameters } from "../internal/bind-parameters.js";
+import { checkEmbeddedNesting } from "../internal/statement-limits.js";
 import { pgliteParsers } from "./value-parsers.js";
 import { resolveToPostgres } from "./resolve-to-postgres.js";
 
@@ -32,10 +33,33 @@ function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRo
   };
 }
 
-/** What PGlite would break on (a wrapped parameter count, a WebAssembly stack overflow): refused before it is sent. */
+/** What PGlite would break on (a wrapped parameter count, a value its writer chokes on, a WebAssembly stack overflow): refused before it is sent. */
 function checkStatement(sql: string, parameters: readonly unknown[]): void {
-  checkParameterCount(sql, parameters);
+  checkBindParameters(sql, parameters);
   checkEmbeddedNesting(sql);
+}
+
+/**
+ * Empties PGlite's protocol writers after a failed statement. They are shared
+ * by every message, and a value that makes a serializer throw half-way
+ * through a Bind (a json parameter whose `toJSON()` returns undefined, say)
+ * leaves the written part behind, to be sent ahead of the next statement's
+ * messages: that statement then fails with "invalid message format", or
+ * worse, binds the stale values. Writing an empty Bind and dropping it
+ * flushes both writers (the message's and its values') without sending anything.
+ */
+function discardPartialMessage(): void {
+  protocol.serialize.bind({ values: [] });
+}
+
+/** `batches`, with the protocol writers emptied when a step fails. */
+async function* discardingOnError<T>(batches: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* batches;
+  } catch (err) {
+    discardPartialMessage();
+    throw err;
+  }
 }
 
 class PgliteSession implements Session {
@@ -50,9 +74,14 @@ class PgliteSession implements Session {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
-    checkStatement(sql, parameters);
     const values = resolveToPostgres(parameters) as unknown[];
-    return toRaw(await this.#db.query(sql, values, { rowMode: "object", parsers: pgliteParsers }));
+    checkStatement(sql, values);
+    try {
+      return toRaw(await this.#db.query(sql, values, { rowMode: "object", parsers: pgliteParsers }));
+    } catch (err) {
+      discardPartialMessage();
+      throw err;
+    }
   }
 
   async script(sql: string): Promise<RawResult[]> {
@@ -61,8 +90,9 @@ class PgliteSession implements Session {
   }
 
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
-    checkStatement(sql, parameters);
-    return portalCursor(this.#portal, sql, resolveToPostgres(parameters), batchSize);
+    const values = resolveToPostgres(parameters);
+    checkStatement(sql, values);
+    return discardingOnError(portalCursor(this.#portal, sql, values, batchSize));
   }
 
   async release(): Promise<void> {

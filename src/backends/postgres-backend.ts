@@ -21,7 +21,7 @@ import { portalCursor } from "./portal-cursor.js";
 import { resolveToPostgres } from "./resolve-to-postgres.js";
 import { PostgresPortal } from "./postgres-portal.js";
 import { serverParameters } from "./server-parameters.js";
-import { checkParameterCount } from "../internal/statement-limits.js";
+import { checkBindParameters } from "../internal/bind-parameters.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
@@ -86,23 +86,26 @@ class PostgresSession implements Session {
   }
 
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
-    // node-postgres would write a count past 65,535 wrapped, and the server refuse a garbled message.
-    checkParameterCount(sql, parameters);
-    const values = await serverParameters(this.#client, sql, resolveToPostgres(parameters));
+    // node-postgres would write a count past 65,535 wrapped, and a Symbol or a lone surrogate as other text.
+    const resolved = resolveToPostgres(parameters);
+    checkBindParameters(sql, resolved);
+    const values = await serverParameters(this.#client, sql, resolved);
     // The extended protocol, always: one statement per call, as in PGlite.
     const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
     return toRaw(await this.#client.query<Record<string, unknown>>(config));
   }
 
   async script(sql: string): Promise<RawResult[]> {
+    checkBindParameters(sql, []);
     // Without values node-postgres uses the simple protocol, and answers a text of several statements with an array.
     const result: pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[] = await this.#client.query(sql);
     return (Array.isArray(result) ? result : [result]).map(toRaw);
   }
 
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
-    checkParameterCount(sql, parameters);
-    return portalCursor(this.#portal, sql, resolveToPostgres(parameters), batchSize);
+    const values = resolveToPostgres(parameters);
+    checkBindParameters(sql, values);
+    return portalCursor(this.#portal, sql, values, batchSize);
   }
 
   async release(broken?: boolean): Promise<void> {
@@ -221,12 +224,7 @@ export class PostgresBackend implements Backend {
 
   /** Makes the pool; no connection is opened until the first scope asks for one. */
   static async open(connectionString: string, display: string, options: PostgresBackendOptions): Promise<PostgresBackend> {
-    if (!Number.isInteger(options.poolSize) || options.poolSize < 1) {
-      throw new ArgumentError(`poolSize must be a positive whole number, not ${String(options.poolSize)}.`);
-    }
-    if (!Number.isFinite(options.connectTimeoutMs) || options.connectTimeoutMs <= 0) {
-      throw new ArgumentError(`connectTimeoutMs must be a positive number of milliseconds, not ${String(options.connectTimeoutMs)}.`);
-    }
+    // poolSize and connectTimeoutMs were checked with the other engine options (engine-options.ts).
     const { where, user } = describeTarget(connectionString, display);
     const pool = new pg.Pool({
       connectionString,

@@ -10,8 +10,10 @@ import { ArgumentError } from "../errors.js";
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as object | null;
-  // By name too, so that an object made in another realm (a vm context) counts.
-  return proto === null || proto === Object.prototype || (proto as { constructor?: { name?: string } }).constructor?.name === "Object";
+  if (proto === null || proto === Object.prototype) return true;
+  // Another realm's Object.prototype (an object made in a vm context) counts: it has no prototype and its own
+  // constructor named Object. An object made with Object.create(other) does not: it would pass on other's keys.
+  return Object.getPrototypeOf(proto) === null && Object.hasOwn(proto, "constructor") && (proto as { constructor?: { name?: string } }).constructor?.name === "Object";
 }
 
 /**
@@ -21,14 +23,20 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function checkOptions(value: unknown, where: string, known: readonly string[]): Readonly<Record<string, unknown>> {
   if (value === undefined) return {};
   if (!isPlainObject(value)) {
-    throw new ArgumentError(`The options of ${where} must be an object such as { ${known[0]}: … }, not ${describeValue(value)}.`);
+    // Object.create({ … }): a plain object as a prototype, whose keys would be read as options.
+    const inherits = typeof value === "object" && value !== null && (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor === Object;
+    const what = inherits ? "an object that inherits keys from another object (made with Object.create())" : describeValue(value);
+    throw new ArgumentError(`The options of ${where} must be an object such as { ${known[0]}: … }, not ${what}.`);
   }
+  const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
       throw new ArgumentError(`${where} has no option "${key}". Its options are: ${known.join(", ")}.`);
     }
+    own[key] = value[key];
   }
-  return value;
+  // Only the object's own keys, read once: nothing comes from a prototype (a polluted Object.prototype included).
+  return own;
 }
 
 /** A value as an error message names it: `an array`, `a string ("x")`, `an object (Date)`. */

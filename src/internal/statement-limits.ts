@@ -31,7 +31,8 @@ export const MAX_EMBEDDED_NESTING = 200;
 
 const SHOWN_SQL = 200;
 
-function shown(sql: string): string {
+/** The statement as an error message quotes it: its first 200 characters. */
+export function shownStatement(sql: string): string {
   return sql.length > SHOWN_SQL ? `${sql.slice(0, SHOWN_SQL)} …` : sql;
 }
 
@@ -46,7 +47,7 @@ export function checkParameterCount(sql: string, parameters: readonly unknown[])
     `The statement has ${parameters.length} bind parameters; PostgreSQL's protocol carries at most ${MAX_BIND_PARAMETERS} in one statement ` +
       "(a driver would wrap the count and the server would refuse a garbled message). Send many values as one array parameter " +
       "(conn.execute(table.insert(), rows) does this for rows), or split the statement. " +
-      `Statement: ${shown(sql)}`,
+      `Statement: ${shownStatement(sql)}`,
   );
 }
 
@@ -63,7 +64,7 @@ export function checkEmbeddedNesting(sql: string): void {
     `The statement nests its expressions more than ${MAX_EMBEDDED_NESTING} levels deep (a long chain of operators such as ` +
       "1 + 1 + …, or deeply nested parentheses or subqueries). The embedded PostgreSQL (PGlite) cannot evaluate that safely: " +
       "it would overflow its stack and return wrong results or crash the process. Rewrite it flatter (for example sum() over " +
-      `unnest($1::int[]) instead of a chain of +), or run it on a PostgreSQL server. Statement: ${shown(sql)}`,
+      `unnest($1::int[]) instead of a chain of +), or run it on a PostgreSQL server. Statement: ${shownStatement(sql)}`,
   );
 }
 

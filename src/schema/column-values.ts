@@ -136,7 +136,8 @@ function floatRule(single: boolean): ValueRule {
       if (typeof value === "number") {
         // real: a finite number that rounds to ±Infinity, or a non-zero one that rounds to 0, is out of range.
         if (single && Number.isFinite(value) && (!Number.isFinite(Math.fround(value)) || (Math.fround(value) === 0 && value !== 0))) return REFUSED;
-        return value;
+        // -0 is a float of its own in PostgreSQL too; the drivers would write it as "0".
+        return value === 0 && 1 / value < 0 ? "-0" : value;
       }
       return typeof value === "bigint" ? value.toString() : REFUSED;
     },
@@ -166,11 +167,25 @@ const BOOLEAN: ValueRule = {
   refusal: wrongKind("true or false"),
 };
 
+/**
+ * A valid Date as PostgreSQL reads it: its UTC ISO text, except that years
+ * outside 1–9999, which JavaScript writes `+010000-…` and `-000001-…` and
+ * PostgreSQL refuses, are written as PostgreSQL writes them: `10000-…` and
+ * `0002-… BC` (JavaScript's year 0 is 1 BC).
+ */
+export function dateText(date: Date): string {
+  const iso = date.toISOString();
+  if (iso.length === 24 && !iso.startsWith("0000")) return iso;
+  const year = date.getUTCFullYear();
+  const rest = iso.slice(iso.indexOf("-", 1));
+  return year >= 1 ? `${year}${rest}` : `${String(1 - year).padStart(4, "0")}${rest} BC`;
+}
+
 /** timestamp, timestamptz, date: a valid Date (sent as its UTC ISO text) or a string PostgreSQL parses. */
 const DATETIME: ValueRule = {
   text: false,
   convert(value) {
-    if (value instanceof Date) return Number.isNaN(value.getTime()) ? REFUSED : value.toISOString();
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? REFUSED : dateText(value);
     return typeof value === "string" && textProblem(value) === undefined ? value : REFUSED;
   },
   refusal(value) {
@@ -187,12 +202,44 @@ const DATETIME: ValueRule = {
  */
 const JSON_UNDECODABLE = /(?<!\\)(?:\\\\)*\\u(?:d[89a-f][0-9a-f]{2}|0000)/i;
 
-/** json and jsonb: any value JSON.stringify writes (a top-level string becomes a JSON string), sent as its JSON text. */
+/** Why a document cannot be written as JSON as it is; thrown by {@link strictJson}. */
+class NoJsonForm extends Error {}
+
+/**
+ * JSON.stringify's replacer for documents: refuses what it would silently
+ * write as something else — NaN and ±Infinity (as null), a function or a
+ * Symbol (dropped, or null in an array), a Map or a Set (as {}), a typed array
+ * or an ArrayBuffer (as an object of indexes). A value with a `toJSON()` of
+ * its own (a Date, a Buffer) is written as that says.
+ */
+function strictJson(this: unknown, key: string, value: unknown): unknown {
+  const where = key === "" ? "" : ` at ${Array.isArray(this) ? `index ${key}` : JSON.stringify(key)}`;
+  switch (typeof value) {
+    case "number":
+      if (!Number.isFinite(value)) throw new NoJsonForm(`${value}${where}, which JSON has no form for (JSON.stringify would write null)`);
+      return value;
+    case "function":
+    case "symbol":
+      throw new NoJsonForm(`${describeValue(value)}${where}, which JSON has no form for (JSON.stringify would leave it out)`);
+    case "object": {
+      const original = (this as Record<string, unknown>)[key];
+      const bytes = (ArrayBuffer.isView(original) || original instanceof ArrayBuffer) && typeof (original as { toJSON?: unknown }).toJSON !== "function";
+      if (bytes || value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
+        throw new NoJsonForm(`${describeValue(original)}${where}, which JSON.stringify would write as ${bytes ? "an object of indexes" : "{}"}`);
+      }
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+/** json and jsonb: any value JSON.stringify writes as it is (a top-level string becomes a JSON string), sent as its JSON text. */
 function jsonRule(binary: boolean): ValueRule {
   const convert = (value: unknown): unknown => {
     let text: string | undefined;
     try {
-      text = JSON.stringify(value);
+      text = JSON.stringify(value, strictJson);
     } catch {
       return REFUSED;
     }
@@ -204,8 +251,9 @@ function jsonRule(binary: boolean): ValueRule {
     convert,
     refusal(value) {
       try {
-        if (JSON.stringify(value) === undefined) return wrongKind("a value JSON can hold")(value);
+        if (JSON.stringify(value, strictJson) === undefined) return wrongKind("a value JSON can hold")(value);
       } catch (err) {
+        if (err instanceof NoJsonForm) return { kind: "argument", reason: `takes a JSON document, which cannot hold ${err.message}` };
         return { kind: "argument", reason: `takes a value JSON can hold, not ${describeValue(value)} (${(err as Error).message})` };
       }
       return { kind: "data", reason: "cannot hold a NUL character or a lone UTF-16 surrogate in a document (json can)" };
@@ -226,7 +274,7 @@ const SCALAR: ValueRule = {
       case "bigint":
         return value.toString();
       default:
-        return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : REFUSED;
+        return value instanceof Date && !Number.isNaN(value.getTime()) ? dateText(value) : REFUSED;
     }
   },
   refusal: (value) =>

@@ -5,6 +5,7 @@
  */
 import type { RawBuilder } from "kysely";
 import { ArgumentError } from "../errors.js";
+import { checkOptions, describeValue } from "../internal/options.js";
 
 /**
  * What a foreign key points at: a column of another table (`other.c.id`) or a `"table.column"` string.
@@ -56,6 +57,30 @@ export type ReferenceTarget = ColumnRef | `${string}.${string}`;
  * ```
  */
 export type ReferentialAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
+
+const ACTIONS: readonly ReferentialAction[] = ["cascade", "restrict", "set null", "set default", "no action"];
+
+/**
+ * The options of `references()` checked, each action spelt as PostgreSQL's
+ * words in lower case: they are written into CREATE TABLE, so anything else
+ * (a misspelling, or SQL after the action) is refused here, naming the option.
+ */
+function checkReferenceOptions(options: unknown): ReferenceOptions {
+  const given = checkOptions(options, "references()", ["onDelete", "onUpdate"]);
+  const checked: { onDelete?: ReferentialAction; onUpdate?: ReferentialAction } = {};
+  for (const key of ["onDelete", "onUpdate"] as const) {
+    const value = given[key];
+    if (value === undefined) continue;
+    const action = typeof value === "string" ? value.trim().toLowerCase().replace(/\s+/g, " ") : undefined;
+    if (!(ACTIONS as readonly (string | undefined)[]).includes(action)) {
+      throw new ArgumentError(
+        `references(): ${key} must be one of ${ACTIONS.map((a) => `"${a}"`).join(", ")}, not ${describeValue(value)}.`,
+      );
+    }
+    checked[key] = action as ReferentialAction;
+  }
+  return checked;
+}
 
 /**
  * Options of {@link Column.references}.
@@ -266,7 +291,7 @@ export class Column<S, I, F extends ColumnFlags> {
     if (typeof target !== "string" && (typeof target?.table !== "string" || typeof target.column !== "string")) {
       throw new ArgumentError("A reference target must be a column such as `other.c.id` or a string \"table.column\".");
     }
-    return new Column({ ...this.spec, autoIncrement: false, references: { target, options } });
+    return new Column({ ...this.spec, autoIncrement: false, references: { target, options: checkReferenceOptions(options) } });
   }
 }
 

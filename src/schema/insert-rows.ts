@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ArgumentError, DataError } from "../errors.js";
+import { ArgumentError, DataError, PgliteLabError } from "../errors.js";
 import { REFUSED, baseType, ruleFor, type ValueRule } from "./column-values.js";
 import type { AnyTable } from "./table.js";
 
@@ -62,22 +62,27 @@ export function readRows(table: AnyTable, rows: readonly unknown[], statementOf:
     const rule = ruleFor(table.columns[name]!.spec.sqlType);
     const own = inherited(name);
     let column: unknown[] | undefined;
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r] as Record<string, unknown>;
-      const value = own && !Object.hasOwn(row, name) ? undefined : row[name];
-      if (value === undefined) continue;
-      column ??= new Array<unknown>(rows.length);
-      if (masks) masks[r]! |= 1 << c;
-      if (value === null) {
-        column[r] = null;
-        bytes[r]! += 4;
-        continue;
+    let r = 0;
+    try {
+      for (; r < rows.length; r++) {
+        const row = rows[r] as Record<string, unknown>;
+        const value = own && !Object.hasOwn(row, name) ? undefined : row[name];
+        if (value === undefined) continue;
+        column ??= new Array<unknown>(rows.length);
+        if (masks) masks[r]! |= 1 << c;
+        if (value === null) {
+          column[r] = null;
+          bytes[r]! += 4;
+          continue;
+        }
+        // Strings into text columns are the common case: kept cheap, and the same check as the rule's.
+        const converted = rule.text && typeof value === "string" && isPlainText(value) ? value : rule.convert(value);
+        if (converted === REFUSED) throw refused(table, name, r, value, rule, statementOf);
+        column[r] = converted;
+        bytes[r]! += typeof converted === "string" ? converted.length + 3 : 12;
       }
-      // Strings into text columns are the common case: kept cheap, and the same check as the rule's.
-      const converted = rule.text && typeof value === "string" && isPlainText(value) ? value : rule.convert(value);
-      if (converted === REFUSED) throw refused(table, name, r, value, rule, statementOf);
-      column[r] = converted;
-      bytes[r]! += typeof converted === "string" ? converted.length + 3 : 12;
+    } catch (err) {
+      throw readFailure(err, table, r, `reading column "${name}"`);
     }
     values.push(column);
   });
@@ -91,26 +96,41 @@ function isPlainText(value: string): boolean {
 }
 
 function checkKeys(table: AnyTable, rows: readonly unknown[]): void {
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index];
-    if (row === null || typeof row !== "object" || Array.isArray(row)) {
-      throw new ArgumentError(
-        `Row ${index} for table "${table.name}" is ${Array.isArray(row) ? "an array" : String(row)}; each row must be an object of column values.`,
-      );
-    }
-    const keys = Object.keys(row);
-    if (keys.length === 0 && !isPlain(row)) {
-      // A Map or a Date has no own keys: it would insert a row of defaults.
-      throw new ArgumentError(
-        `Row ${index} for table "${table.name}" is a ${row.constructor?.name ?? "object"} with no values of its own; each row must be an object of column values.`,
-      );
-    }
-    for (const key of keys) {
-      if (!table.hasColumn(key)) {
-        throw new ArgumentError(
-          `Table "${table.name}" has no column "${key}" (row ${index}). Its columns are: ${table.columnNames.join(", ")}.`,
-        );
-      }
+  let index = 0;
+  try {
+    for (; index < rows.length; index++) checkRow(table, rows[index], index);
+  } catch (err) {
+    throw readFailure(err, table, index, "reading its keys");
+  }
+}
+
+/**
+ * An error thrown while a row was read (a getter, a Proxy trap, a value's own
+ * method) as an ArgumentError naming the table and the row, the error as its
+ * cause; the library's own errors pass as they are.
+ */
+function readFailure(err: unknown, table: AnyTable, row: number, doing: string): unknown {
+  if (err instanceof PgliteLabError) return err;
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new ArgumentError(`Row ${row} for table "${table.name}" threw while ${doing} (${what}). No rows were inserted.`, { cause: err });
+}
+
+function checkRow(table: AnyTable, row: unknown, index: number): void {
+  if (row === null || typeof row !== "object" || Array.isArray(row)) {
+    throw new ArgumentError(
+      `Row ${index} for table "${table.name}" is ${Array.isArray(row) ? "an array" : String(row)}; each row must be an object of column values.`,
+    );
+  }
+  const keys = Object.keys(row);
+  if (keys.length === 0 && !isPlain(row)) {
+    // A Map or a Date has no own keys: it would insert a row of defaults.
+    throw new ArgumentError(
+      `Row ${index} for table "${table.name}" is a ${row.constructor?.name ?? "object"} with no values of its own; each row must be an object of column values.`,
+    );
+  }
+  for (const key of keys) {
+    if (!table.hasColumn(key)) {
+      throw new ArgumentError(`Table "${table.name}" has no column "${key}" (row ${index}). Its columns are: ${table.columnNames.join(", ")}.`);
     }
   }
 }

@@ -33,11 +33,11 @@ export function isInsert(value: unknown): value is Insert<AnyTable, unknown> {
  * |---|---|
  * | `text`, `varchar(n)`, `uuid` | a string (no NUL character, no lone surrogate) |
  * | `integer`, `bigint` | a whole number in the type's range: a number up to `Number.MAX_SAFE_INTEGER`, or a bigint |
- * | `real`, `doublePrecision` | a number (NaN and ±Infinity too), or a bigint; `real` refuses what it cannot hold |
+ * | `real`, `doublePrecision` | a number (NaN, ±Infinity and -0 too), or a bigint; `real` refuses what it cannot hold |
  * | `numeric` | a number, a bigint, or a decimal string such as `"12.50"` |
  * | `boolean` | `true` or `false` |
- * | `timestamp`, `timestamptz`, `date` | a valid `Date` (sent as its UTC ISO text), or a string PostgreSQL parses |
- * | `json`, `jsonb` | any value `JSON.stringify` writes (`jsonb` cannot hold `\u0000` or a lone surrogate) |
+ * | `timestamp`, `timestamptz`, `date` | a valid `Date` (sent as its UTC ISO text; years before 1 and after 9999 too), or a string PostgreSQL parses |
+ * | `json`, `jsonb` | any value `JSON.stringify` writes as it is: not NaN or ±Infinity (it would write null), a function, a Symbol, a Map, a Set or a typed array (dropped or written as `{}`), anywhere in the document; `jsonb` cannot hold `\u0000` or a lone surrogate |
  *
  * Nothing is converted silently: a string is not an integer, a number is not
  * text, an array is not text (nor several rows), and an object, a Symbol, a
@@ -45,7 +45,9 @@ export function isInsert(value: unknown): value is Insert<AnyTable, unknown> {
  * {@link ArgumentError}; a value of the right kind that the type cannot hold
  * (1.5 or 2^31 into `integer`, NaN into `bigint`, a lone surrogate into `text`)
  * is a {@link DataError}, as PostgreSQL would raise. Either names the table,
- * the column and the row, and no row is written.
+ * the column and the row, and no row is written. A row whose getter or
+ * Proxy throws while it is read is an `ArgumentError` naming the row, with
+ * the thrown error as its `cause`.
  *
  * @example
  * ```ts

@@ -6,6 +6,15 @@
 import { ArgumentError } from "../errors.js";
 import { Column, type FreshFlags } from "./column.js";
 
+/** PostgreSQL's limits on type modifiers: varchar(n) up to 10 MB of characters, numeric(p, s) up to 1000 digits. */
+const MAX_VARCHAR_LENGTH = 10_485_760;
+const MAX_NUMERIC_PRECISION = 1000;
+
+/** A builder's argument as its error message shows it. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 function column<S, I, Auto extends boolean = false>(sqlType: string, autoIncrement = false): Column<S, I, FreshFlags<Auto>> {
   return new Column({ sqlType, autoIncrement, primaryKey: false, notNull: false, unique: false });
 }
@@ -73,8 +82,10 @@ export function text(): Column<string, string, FreshFlags<false>> {
  * ```
  */
 export function varchar(length: number): Column<string, string, FreshFlags<false>> {
-  if (!Number.isInteger(length) || length < 1) {
-    throw new ArgumentError(`varchar(${String(length)}): the length must be a positive whole number.`);
+  if (!Number.isInteger(length) || length < 1 || length > MAX_VARCHAR_LENGTH) {
+    throw new ArgumentError(
+      `varchar(${shown(length)}): the length must be a whole number from 1 to ${MAX_VARCHAR_LENGTH.toLocaleString("en-US")} (PostgreSQL's limit); use text() for strings of any length.`,
+    );
   }
   return column(`varchar(${length})`);
 }
@@ -108,6 +119,17 @@ export function boolean(): Column<boolean, boolean, FreshFlags<false>> {
  * ```
  */
 export function numeric(precision?: number, scale?: number): Column<string, string | number, FreshFlags<false>> {
+  // Both are written into CREATE TABLE: anything but a whole number in PostgreSQL's range is refused here.
+  const call = `numeric(${[precision, scale].filter((v) => v !== undefined).map(shown).join(", ")})`;
+  if (precision === undefined && scale !== undefined) {
+    throw new ArgumentError(`${call}: a scale needs a precision, as in numeric(10, 2).`);
+  }
+  if (precision !== undefined && (!Number.isInteger(precision) || precision < 1 || precision > MAX_NUMERIC_PRECISION)) {
+    throw new ArgumentError(`${call}: the precision (the number of digits) must be a whole number from 1 to ${MAX_NUMERIC_PRECISION}.`);
+  }
+  if (scale !== undefined && (!Number.isInteger(scale) || scale < -MAX_NUMERIC_PRECISION || scale > MAX_NUMERIC_PRECISION)) {
+    throw new ArgumentError(`${call}: the scale (digits after the decimal point) must be a whole number from -${MAX_NUMERIC_PRECISION} to ${MAX_NUMERIC_PRECISION}.`);
+  }
   if (precision === undefined) return column("numeric");
   return column(scale === undefined ? `numeric(${precision})` : `numeric(${precision}, ${scale})`);
 }
