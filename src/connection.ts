@@ -295,6 +295,8 @@ export class Connection<DB = any> {
    * way to nest a transaction inside a scope (SQLAlchemy's `begin_nested()`).
    */
   async beginNested<T>(fn: (conn: Connection<DB>) => Promise<T> | T): Promise<T> {
+    this.#scope.assertOpen();
+    if (typeof fn !== "function") throw new ArgumentError("conn.beginNested() takes a callback: conn.beginNested(async (conn) => { … }).");
     const name = `pglite_lab_sp_${++savepointCounter}`;
     await this.execute(`SAVEPOINT ${name}`);
     try {

@@ -6,6 +6,8 @@
  */
 import type { Connection } from "./connection.js";
 import { ArgumentError, SchemaError } from "./errors.js";
+import { checkOptions, describeValue } from "./internal/options.js";
+import { isWellFormed, shownName } from "./schema/identifier.js";
 import type {
   InspectOptions,
   ReflectedColumn,
@@ -122,7 +124,7 @@ export class Inspector {
   async getTableNames(options: InspectOptions = {}): Promise<string[]> {
     const res = await this.#conn.execute<{ name: string }>(
       `SELECT c.relname AS name FROM pg_catalog.pg_class c ${inSchema("$1")} AND c.relkind IN ('r', 'p') ORDER BY c.relname`,
-      [schemaOf(options)],
+      [schemaOf(options, "getTableNames")],
     );
     return res.scalars();
   }
@@ -132,7 +134,7 @@ export class Inspector {
     checkName(name, "hasTable");
     const res = await this.#conn.execute<{ found: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c ${inSchema("$2")} AND c.relname = $1 AND c.relkind IN ${TABLE_LIKE}) AS found`,
-      [name, schemaOf(options)],
+      [name, schemaOf(options, "hasTable")],
     );
     return res.scalarOne();
   }
@@ -251,7 +253,7 @@ export class Inspector {
     const res = await this.#conn.execute<{ schema: string | null; oid: number | null }>(
       "SELECT coalesce($2::text, current_schema()) AS schema, " +
         `(SELECT c.oid FROM pg_catalog.pg_class c ${inSchema("$2")} AND c.relname = $1 AND c.relkind IN ${TABLE_LIKE}) AS oid`,
-      [table, schemaOf(options)],
+      [table, schemaOf(options, method)],
     );
     const { schema, oid } = res.one();
     if (oid === null) {
@@ -263,18 +265,25 @@ export class Inspector {
   }
 }
 
-function checkName(name: unknown, method: string): void {
+/**
+ * Throws an ArgumentError unless `name` could name something in the catalog:
+ * a non-empty string without NUL or a lone surrogate, which PostgreSQL cannot
+ * store in a name (and would refuse in the catalog query with an error about
+ * its encoding).
+ */
+function checkName(name: unknown, method: string, what = "a table name"): asserts name is string {
   if (typeof name !== "string" || name.length === 0) {
-    throw new ArgumentError(`${method}() takes a table name (a non-empty string); got ${name === "" ? "an empty string" : String(name)}.`);
+    throw new ArgumentError(`${method}() takes ${what} (a non-empty string); got ${name === "" ? "an empty string" : describeValue(name)}.`);
+  }
+  const problem = name.includes("\u0000") ? "a NUL character" : isWellFormed(name) ? undefined : "a lone UTF-16 surrogate";
+  if (problem) {
+    throw new ArgumentError(`${method}(): ${shownName(name)} cannot be ${what}: it contains ${problem}, which no PostgreSQL name can hold.`);
   }
 }
 
-function schemaOf(options: InspectOptions): string | null {
-  if (options === null || typeof options !== "object") throw new ArgumentError("Inspector options must be an object such as { schema: \"public\" }.");
-  const { schema } = options;
+function schemaOf(options: InspectOptions, method: string): string | null {
+  const { schema } = checkOptions(options, `${method}()`, ["schema"]) as InspectOptions;
   if (schema === undefined) return null;
-  if (typeof schema !== "string" || schema.length === 0) {
-    throw new ArgumentError(`The schema option must be a non-empty string; got ${schema === "" ? "an empty string" : String(schema)}.`);
-  }
+  checkName(schema, method, "a schema name");
   return schema;
 }

@@ -203,6 +203,13 @@ describeEachTarget("scopes", ({ target, engine }) => {
     assert.equal(count, 0);
   });
 
+  test("beginNested without a callback is an ArgumentError, and no savepoint is left behind", async () => {
+    await engine().begin(async (conn) => {
+      await assert.rejects(conn.beginNested(5 as never), (err: unknown) => err instanceof ArgumentError && /conn\.beginNested\(\) takes a callback/.test((err as Error).message));
+      assert.equal(conn.inTransaction, false);
+    });
+  });
+
   test("beginNested undoes only its own work when it throws", async () => {
     await engine().begin(async (conn) => {
       await conn.execute(`insert into ${table} values (9)`);

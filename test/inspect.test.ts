@@ -190,6 +190,18 @@ describeEachTarget("inspect", ({ engine }) => {
     });
   });
 
+  test("an option it does not know, or a name with NUL or a lone surrogate, is an ArgumentError naming it, and the scope goes on", async () => {
+    await engine().connect(async (conn) => {
+      const insp = inspect(conn);
+      // A misspelt schema option would have listed the current schema's tables instead.
+      await assert.rejects(insp.getTableNames({ shema: "archive" } as never), /getTableNames\(\) has no option "shema"/);
+      await assert.rejects(insp.hasTable("a\u0000b"), (err: unknown) => err instanceof ArgumentError && /"a\\u0000b" cannot be a table name: it contains a NUL/.test((err as Error).message));
+      await assert.rejects(insp.getColumns("a\uD800"), (err: unknown) => err instanceof ArgumentError && /lone UTF-16 surrogate/.test((err as Error).message));
+      await assert.rejects(insp.getTableNames({ schema: "s\u0000" }), (err: unknown) => err instanceof ArgumentError && /cannot be a schema name/.test((err as Error).message));
+      assert.equal(await conn.scalar("select 1 as still_usable"), 1);
+    });
+  });
+
   test("works inside engine.begin(), on tables the scope created, and sees them committed afterwards", async () => {
     const md = new MetaData();
     const t = md.table(uniqueName("insp_begin"), { id: integer().primaryKey(), name: text().notNull() });

@@ -212,6 +212,25 @@ describeEachTarget("createAll and dropAll", ({ engine }) => {
     );
   }
 
+  test("createAll, dropAll and reflect given the engine instead of a connection say which to pass", async () => {
+    const md = new MetaData();
+    md.table(uniqueName("conn_arg"), { id: integer().primaryKey() });
+    for (const call of [() => md.createAll(engine() as never), () => md.dropAll(engine() as never), () => md.reflect(engine() as never)]) {
+      await assert.rejects(call(), (err: unknown) => err instanceof ArgumentError && /takes the connection of a scope, as in engine\.begin\(\(conn\) => md\.\w+\(conn\)\), not the engine itself/.test((err as Error).message));
+    }
+  });
+
+  test("createAll and dropAll refuse options they do not know and a checkFirst that is not a boolean, creating nothing", async () => {
+    const md = new MetaData();
+    const t = md.table(uniqueName("opts_arg"), { id: integer().primaryKey() });
+    await engine().begin(async (conn) => {
+      await assert.rejects(md.createAll(conn, { checkfirst: false } as never), /md\.createAll\(\) has no option "checkfirst"/);
+      await assert.rejects(md.createAll(conn, { checkFirst: "no" } as never), /checkFirst must be true or false/);
+      await assert.rejects(md.dropAll(conn, null as never), ArgumentError);
+    });
+    assert.equal(await engine().connect((conn) => conn.scalar(`select count(*)::int from pg_class where relname = '${t.name}'`)), 0);
+  });
+
   test("createAll creates referenced tables first and dropAll drops them last", async () => {
     const { md, lines, orders, customers } = schema();
     const log: string[] = [];

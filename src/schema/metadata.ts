@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { SchemaError } from "../errors.js";
+import { ArgumentError, SchemaError } from "../errors.js";
+import { checkOptions } from "../internal/options.js";
+import { describeValue } from "./column-values.js";
 import type { Connection } from "../connection.js";
 import { quoteIdent } from "../internal/quote.js";
 import { createTableSql, resolveReference } from "./ddl.js";
@@ -170,8 +172,9 @@ export class MetaData {
    * default) tables that already exist are left alone.
    */
   async createAll(conn: Connection<any>, options: CreateDropOptions = {}): Promise<void> {
+    const checkFirst = checkCreateDrop(conn, options, "createAll");
     const tables = this.sortedTables;
-    const existing = options.checkFirst === false ? new Set<string>() : await existingTables(conn, tables);
+    const existing = checkFirst ? await existingTables(conn, tables) : new Set<string>();
     for (const table of tables) {
       if (!existing.has(table.name)) await conn.execute(createTableSql(this, table));
     }
@@ -182,8 +185,8 @@ export class MetaData {
    * default) tables that do not exist are skipped.
    */
   async dropAll(conn: Connection<any>, options: CreateDropOptions = {}): Promise<void> {
+    const check = checkCreateDrop(conn, options, "dropAll");
     const tables = [...this.sortedTables].reverse();
-    const check = options.checkFirst !== false;
     const existing = check ? await existingTables(conn, tables) : undefined;
     for (const table of tables) {
       if (existing && !existing.has(table.name)) continue;
@@ -227,8 +230,33 @@ export class MetaData {
    * ```
    */
   async reflect(conn: Connection<any>, options: ReflectOptions = {}): Promise<AnyTable[]> {
+    checkConnection(conn, "md.reflect()");
     return reflectTables(this, conn, options);
   }
+}
+
+/**
+ * Throws an ArgumentError unless `conn` is a scope's connection: passing the
+ * engine itself (`md.createAll(engine)`) is the usual slip, and would fail
+ * only later, with a TypeError.
+ */
+export function checkConnection(conn: unknown, where: string): void {
+  if (conn !== null && typeof conn === "object" && typeof (conn as { execute?: unknown }).execute === "function") return;
+  const engine = conn !== null && typeof conn === "object" && typeof (conn as { begin?: unknown }).begin === "function";
+  throw new ArgumentError(
+    `${where} takes the connection of a scope, as in engine.begin((conn) => ${where.replace("()", "(conn)")}), not ${engine ? "the engine itself" : describeValue(conn)}.`,
+  );
+}
+
+/** Checks the arguments of createAll() / dropAll(); returns checkFirst. */
+function checkCreateDrop(conn: unknown, options: unknown, method: string): boolean {
+  const where = `md.${method}()`;
+  checkConnection(conn, where);
+  const { checkFirst = true } = checkOptions(options, where, ["checkFirst"]);
+  if (typeof checkFirst !== "boolean") {
+    throw new ArgumentError(`${where}: checkFirst must be true or false, not ${describeValue(checkFirst)}.`);
+  }
+  return checkFirst;
 }
 
 async function existingTables(conn: Connection<any>, tables: readonly AnyTable[]): Promise<Set<string>> {

@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import type { Connection } from "../connection.js";
 import { ArgumentError, SchemaError } from "../errors.js";
+import { checkOptions } from "../internal/options.js";
 import { inspect, type Inspector } from "../inspect.js";
 import type { ReflectedColumn, ReflectedForeignKey } from "../reflected.js";
 import { Column, type AnyColumn, type ReferenceOptions } from "./column.js";
@@ -64,8 +65,7 @@ const NUMBER = /^\(?(-?\d+(\.\d+)?(e[+-]?\d+)?)\)?$/i;
 
 /** Reflects tables of the current schema into `md`; nothing is added unless every table can be. */
 export async function reflectTables(md: MetaData, conn: Connection<any>, options: ReflectOptions = {}): Promise<AnyTable[]> {
-  if (options === null || typeof options !== "object") throw new ArgumentError("md.reflect() options must be an object such as { only: [\"emps\"] }.");
-  const only = options.only;
+  const { only } = checkOptions(options, "md.reflect()", ["only"]) as ReflectOptions;
   if (only !== undefined && (!Array.isArray(only) || only.some((name) => typeof name !== "string" || name.length === 0))) {
     throw new ArgumentError("md.reflect(): `only` must be an array of table names (non-empty strings).");
   }
