@@ -182,7 +182,10 @@ export const checks: readonly Check[] = [
                 const out = value.apply(target, args);
                 if (uncounted.includes(property)) return out;
                 if (property === "next") {
-                  return out.then((step: any) => (step.done ? step : (count(step.value), step)));
+                  return out.then((step: any) => {
+                    if (!step.done) count(step.value);
+                    return step;
+                  });
                 }
                 if (out && typeof out.fetchMany === "function") return watch(out);
                 if (out && typeof out.next === "function") return countSteps(out);
