@@ -290,6 +290,56 @@ describe("grading notebooks through the kernel", { concurrency: 2 }, () => {
     });
   }
 
+  // The solution of 05 with its functions rewritten, graded as a learner's notebook would be.
+  const streamVariant = (name: string, replacements: Record<string, string>) =>
+    once(name, async () => {
+      const path = join(await artifactDir(), `05-stream-aggregate-${name}.ipynb`);
+      await writeFile(path, serializeNotebook(withCells(await load(solutionPath("05-stream-aggregate")), replacements)));
+      return gradeNotebook(path, { timeoutMs: 120_000 });
+    });
+
+  test("a solution of 05 that reads its streams with AsyncResult methods (partitions, scalars, first) grades full marks", async () => {
+    const report = await streamVariant("async-result", {
+      "async function statsByCity(": [
+        "type CityStats = { trips: number; km: number; longest: number };",
+        "async function statsByCity(conn: Connection): Promise<Map<string, CityStats>> {",
+        "  const stats = new Map<string, CityStats>();",
+        "  for await (const part of conn.stream(trips.select(), { batchSize: 5000 }).partitions(1000)) {",
+        "    for (const trip of part) {",
+        "      const city = stats.get(trip.city) ?? { trips: 0, km: 0, longest: 0 };",
+        "      stats.set(trip.city, { trips: city.trips + 1, km: city.km + trip.km, longest: Math.max(city.longest, trip.km) });",
+        "    }",
+        "  }",
+        "  return stats;",
+        "}",
+      ].join("\n"),
+      "async function firstTripLongerThan(": [
+        "async function firstTripLongerThan(conn: Connection, km: number): Promise<number | undefined> {",
+        '  return conn.stream(trips.select().where("km", ">", km).orderBy("id")).scalars("id").first();',
+        "}",
+      ].join("\n"),
+    });
+    const failed = report.checks.filter((check) => !check.pass).map((check) => `${check.id}: ${check.hint}`);
+    assert.deepEqual(failed, []);
+    assert.deepEqual(report.cellErrors, []);
+    assert.equal(report.score, report.total);
+  });
+
+  test("a solution of 05 that reads every trip with stream().all() before searching fails first-trip-stops-early, and only it", async () => {
+    const report = await streamVariant("read-all", {
+      "async function firstTripLongerThan(": [
+        "async function firstTripLongerThan(conn: Connection, km: number): Promise<number | undefined> {",
+        '  const all = await conn.stream(trips.select().orderBy("id")).all();',
+        "  return all.find((trip) => trip.km > km)?.id;",
+        "}",
+      ].join("\n"),
+    });
+    assert.deepEqual(report.cellErrors, []);
+    const failed = report.checks.filter((check) => !check.pass);
+    assert.deepEqual(failed.map((check) => check.id), ["first-trip-stops-early"]);
+    assert.match(failed[0]!.hint ?? "", /read 50000 rows to find trip 17/);
+  });
+
   test("tampered check cells, and forged verdicts printed by the notebook, do not raise the score", async () => {
     const tampered = await tamperedRun();
     // The blank 01 scores 0 (its test above); the tampered one must too.
@@ -366,6 +416,20 @@ function tamper(notebook: Notebook): Notebook {
     // An untagged cell runs as learner code: what it prints is not a verdict either.
     return { ...cell, metadata: {}, source: 'for (const id of ["orders-inserted", "fk-refuses"]) console.log("@@check " + id + " pass");' };
   });
+  return { ...notebook, cells };
+}
+
+// A notebook whose code cells that contain a key of `replacements` get its value as their source.
+function withCells(notebook: Notebook, replacements: Record<string, string>): Notebook {
+  const found = new Set<string>();
+  const cells = notebook.cells.map((cell): Cell => {
+    if (cell.cell_type !== "code" || isCheckCell(cell)) return cell;
+    const key = Object.keys(replacements).find((marker) => cell.source.includes(marker));
+    if (key === undefined) return cell;
+    found.add(key);
+    return { ...cell, source: replacements[key]! };
+  });
+  assert.deepEqual([...found].sort(), Object.keys(replacements).sort(), "every replaced cell was found");
   return { ...notebook, cells };
 }
 

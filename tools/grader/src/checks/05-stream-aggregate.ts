@@ -151,19 +151,53 @@ export const checks: readonly Check[] = [
     hidden: true,
     code: checkCode`
       return await engine.connect(async (conn) => {
-        // Counts the rows firstTripLongerThan takes from conn.stream();
+        // Counts the rows firstTripLongerThan takes from its stream, however it
+        // reads it (for await, fetchMany, partitions, first, scalars, ...);
         // it should not read past its answer.
         let taken = 0;
+        const count = (value: any) => {
+          taken += Array.isArray(value) ? value.length : value === undefined ? 0 : 1;
+          return value;
+        };
+        const countSteps = (iterator: any) => ({
+          next: async () => {
+            const step = await iterator.next();
+            if (!step.done) count(step.value);
+            return step;
+          },
+          return: (value?: any) => iterator.return(value),
+          throw: (error?: any) => iterator.throw(error),
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        });
+        const uncounted: any[] = ["keys", "close", "return", "throw"];
+        // The stream itself answers every call, so the cursor works as usual.
+        const watch = (result: any): any =>
+          new Proxy(result, {
+            get(target: any, property: any) {
+              const value = Reflect.get(target, property, target);
+              if (typeof value !== "function") return value;
+              return (...args: any[]) => {
+                const out = value.apply(target, args);
+                if (uncounted.includes(property)) return out;
+                if (property === "next") {
+                  return out.then((step: any) => {
+                    if (!step.done) count(step.value);
+                    return step;
+                  });
+                }
+                if (out && typeof out.fetchMany === "function") return watch(out);
+                if (out && typeof out.next === "function") return countSteps(out);
+                return Promise.resolve(out).then(count);
+              };
+            },
+          });
         const counting = new Proxy(conn, {
           get(target: any, property) {
             const value = Reflect.get(target, property, target);
-            if (property === "stream") {
-              return async function* (...args: any[]) {
-                for await (const row of value.apply(target, args)) {
-                  taken++;
-                  yield row;
-                }
-              };
+            if (property === "stream" || property === "streamScalars") {
+              return (...args: any[]) => watch(value.apply(target, args));
             }
             return typeof value === "function" ? value.bind(target) : value;
           },
