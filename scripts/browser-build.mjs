@@ -21,6 +21,7 @@ const SWAPPED_FILES = new Map([
   [inSrc("backends/data-folder.ts"), inSrc("browser/data-folder.ts")],
   [inSrc("backends/postgres-backend.ts"), inSrc("browser/postgres-backend.ts")],
   [inSrc("internal/local-require.ts"), inSrc("browser/local-require.ts")],
+  [inSrc("internal/node-buffer.ts"), inSrc("browser/buffer.ts")],
 ]);
 
 /** Node built-ins the library imports, by their browser stand-ins. */

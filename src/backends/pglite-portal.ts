@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { Buffer } from "../internal/node-buffer.js";
 import { protocol, type PGlite } from "@electric-sql/pglite";
 import type { PortalBatch, PortalSteps } from "./portal-cursor.js";
 import type { RowBuilder } from "./row-builder.js";

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { Buffer } from "../internal/node-buffer.js";
 import { protocol } from "@electric-sql/pglite";
 import { RowBuilder, type ColumnDescription, type ParserLookup } from "./row-builder.js";
 

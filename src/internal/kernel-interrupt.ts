@@ -47,7 +47,8 @@ const KEY = Symbol.for("pglite-lab.kernel-interrupt");
  * same function again changes nothing.
  */
 export function installKernelInterrupt(interruptAll: InterruptAll, write: WriteLine = writeStdout): boolean {
-  if (!inTslabKernel()) return false;
+  // A page that runs notebook cells (the docs site's live guides) looks like a kernel but has no signals.
+  if (!inTslabKernel() || typeof process === "undefined" || typeof process.on !== "function") return false;
   const global = globalThis as { [KEY]?: Installed };
   let installed = global[KEY];
   if (installed === undefined) {

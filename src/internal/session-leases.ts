@@ -117,7 +117,7 @@ export class SessionLeases {
    */
   #arm(tick: () => void, interval: number): void {
     const timer = setTimeout(tick, interval);
-    if (![...this.#leases].some((lease) => lease.detached && lease.holding)) timer.unref();
+    if (![...this.#leases].some((lease) => lease.detached && lease.holding)) (timer as { unref?: () => void }).unref?.(); // a number in a browser, with nothing to unref
     this.#timer = timer;
   }
 }

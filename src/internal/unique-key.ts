@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from "./node-buffer.js";
 import { ArgumentError } from "../errors.js";
 
 /** The identity of `value` by content: its type and its value, arrays and objects member by member. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { Buffer } from "../internal/node-buffer.js";
 import { createQueryId, IdentifierNode, RawNode, type DatabaseConnection, type Driver, type QueryCompiler, type TransactionSettings } from "kysely";
 import { ArgumentError, ScopeError } from "../errors.js";
 import type { SessionLease } from "../internal/session-lease.js";

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { Buffer } from "../internal/node-buffer.js";
 import { SchemaError } from "../errors.js";
 
 /** PostgreSQL's NAMEDATALEN − 1: a longer name is cut to this many bytes, with only a NOTICE. */
