@@ -17,7 +17,7 @@ import { USAGE, parseOptions, type BenchOptions } from "./options.js";
 import { buildPlan, type Panel } from "./plan.js";
 import { markdownTable, terminalTable, type PanelResult } from "./report.js";
 import { REPO_ROOT, measure, runChild, sanitize } from "./runner.js";
-import { benchServerUrl } from "./server.js";
+import { benchSchema, benchServerUrl } from "./server.js";
 import { summarize } from "./stats.js";
 import { svgChart } from "./svg.js";
 import type { Outcome, Task } from "./task.js";
@@ -62,14 +62,17 @@ async function main(): Promise<void> {
   const databaseUrl = process.env["DATABASE_URL"];
   const serverUrl = databaseUrl ? benchServerUrl(databaseUrl) : undefined;
   const serverLine = serverUrl
-    ? "Server peers: on the PostgreSQL server at DATABASE_URL, in schema pglite_lab_bench."
+    ? "Server peers: on the PostgreSQL server at DATABASE_URL, in a schema of the bench run's own (dropped at the end)."
     : "Server peers skipped: DATABASE_URL is not set (set it to compare node-postgres, pg-cursor, Kysely + pg and pglite-lab on a PostgreSQL server).";
   console.log(serverLine);
   const plan = buildPlan(options, serverUrl !== undefined);
+  if (plan.length === 0) throw new Error(`Nothing to run: ${options.only.join(", ")} on ${options.targets.join(", ")}${serverUrl ? "" : " without DATABASE_URL"}.`);
 
   const dumpDir = mkdtempSync(path.join(os.tmpdir(), "pglite-lab-bench-"));
   const results: PanelResult[] = [];
+  const withServer = databaseUrl !== undefined && plan.some((panel) => panel.group === "server");
   try {
+    if (withServer) await benchSchema(databaseUrl, false);
     // Builds the library's data-directory cache (so that no measured run pays for it) and the dumps the start workload loads.
     console.log("Preparing: data-directory cache and start dumps ...");
     const prepared = await runChild(["prepare", ...(options.only.includes("start") ? [dumpDir] : [])], options.timeoutSeconds);
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dumpDir, { recursive: true, force: true });
+    if (withServer) await benchSchema(databaseUrl, true);
   }
 
   const machine = describeMachine(loadAtStart, os.loadavg()[0] ?? 0);

@@ -11,9 +11,10 @@ import { Kysely, sql } from "kysely";
 import { KyselyPGlite } from "kysely-pglite";
 import { createEngine, type Engine } from "../src/index.js";
 import { readCachedDump } from "../src/backends/data-dir-cache.js";
-import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, fetchLoop, makeRows } from "./data.js";
+import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, checkCount, makeRows } from "./data.js";
 import { afterWarmups, startClock } from "./memory.js";
 import { emps, md, type BenchDatabase } from "./schema.js";
+import { fetchLoop, kyselyStream, labStream, timeStream } from "./stream.js";
 import type { Measure, Task } from "./task.js";
 
 const UNNEST_INSERT = "INSERT INTO emps (name, city) SELECT * FROM unnest($1::text[], $2::text[])";
@@ -112,19 +113,8 @@ async function labWorkload(engine: Engine, task: Task): Promise<Measure> {
       return time;
     }
     case "stream":
-    case "batch": {
-      const sink = new RowSink();
-      // batchSize 0: the library's default, which is what the stream workload measures.
-      const options = task.batchSize > 0 ? { batchSize: task.batchSize } : undefined;
-      const clock = startClock();
-      await engine.connect(async (conn) => {
-        for await (const row of conn.stream(emps.select(), options)) sink.take(row);
-      });
-      const time = clock();
-      const rssGrowthMb = sink.stop();
-      sink.check(task.rows);
-      return { ...time, rssGrowthMb };
-    }
+    case "batch":
+      return labStream(engine, task.batchSize, task.rows);
     default:
       throw new Error(`pglite-lab has no ${task.workload} workload`);
   }
@@ -196,18 +186,14 @@ function multiRowInsert(count: number): string {
 }
 
 /** The hand-written stream: DECLARE a cursor in a transaction, FETCH batches until one comes back short. */
-async function rawCursor(db: PGlite, task: Task): Promise<Measure> {
+function rawCursor(db: PGlite, task: Task): Promise<Measure> {
   const batch = task.batchSize > 0 ? task.batchSize : 1000;
-  const sink = new RowSink();
-  const clock = startClock();
-  await db.transaction(async (tx) => {
-    await fetchLoop((sql) => tx.query<{ id: number; name: string }>(sql), batch, sink);
-    await tx.query("CLOSE emps_cursor");
-  });
-  const time = clock();
-  const rssGrowthMb = sink.stop();
-  sink.check(task.rows);
-  return { ...time, rssGrowthMb };
+  return timeStream(task.rows, (sink) =>
+    db.transaction(async (tx) => {
+      await fetchLoop((sql) => tx.query<{ id: number; name: string }>(sql), batch, sink);
+      await tx.query("CLOSE emps_cursor");
+    }),
+  );
 }
 
 async function kyselyPglite(task: Task): Promise<Measure> {
@@ -238,13 +224,7 @@ async function kyselyPglite(task: Task): Promise<Measure> {
       if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
       return time;
     }
-    const sink = new RowSink();
-    const clock = startClock();
-    for await (const row of db.selectFrom("emps").selectAll().stream(1000)) sink.take(row);
-    const time = clock();
-    const rssGrowthMb = sink.stop();
-    sink.check(task.rows);
-    return { ...time, rssGrowthMb };
+    return await kyselyStream(db, task.rows);
   } finally {
     await pglite.close();
   }

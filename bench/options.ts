@@ -11,6 +11,10 @@ export type Workload = (typeof WORKLOADS)[number];
 /** What runs when `--only` is not given: everything but the batch-size study. */
 export const DEFAULT_WORKLOADS: readonly Workload[] = ["start", "insert", "fetchall", "stream", "many"];
 
+/** The kinds of database the contenders run on; `server` only when DATABASE_URL is set. */
+export const TARGETS = ["pglite", "server"] as const;
+export type Target = (typeof TARGETS)[number];
+
 export interface BenchOptions {
   /** Rows inserted (`insert`) and fetched (`fetchall`). */
   readonly rows: number;
@@ -26,6 +30,8 @@ export interface BenchOptions {
    */
   readonly warmups: number;
   readonly only: readonly Workload[];
+  /** Which kinds of database to run the workloads on. */
+  readonly targets: readonly Target[];
   /** Stream batch sizes the `batch` workload compares. */
   readonly batchSizes: readonly number[];
   /** Base name of the files written in bench/results/ (`latest` → latest.md, latest.svg). */
@@ -38,6 +44,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --only start,insert,...  workloads to run: ${WORKLOADS.join(", ")}
                            (default: ${DEFAULT_WORKLOADS.join(",")}; "batch" is the stream batch-size study)
+  --targets pglite,server  where to run them: PGlite, the server at DATABASE_URL, or both
+                           (default: both; the server only when DATABASE_URL is set)
   --rows N                 rows for insert and fetchall (default 100000)
   --stream-rows N          rows for stream and batch (default 1000000)
   --many-rows N            rows for the one-call executemany check (default 1000000)
@@ -50,12 +58,21 @@ export const USAGE = `Usage: npm run bench -- [options]
   --timeout SECONDS        longest one run may take (default 900)
 
 Server peers (node-postgres, pg-cursor, Kysely + pg, pglite-lab on a server) run
-when DATABASE_URL is set; they use their own schema, pglite_lab_bench.`;
+when DATABASE_URL is set; they work in a schema of the bench run's own, dropped at the end.`;
 
 function positive(flag: string, value: string | undefined): number {
   const n = Number(value?.replaceAll("_", ""));
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a positive whole number, not ${String(value)}.`);
   return n;
+}
+
+/** The names of a comma-separated list, in the order of `known`; throws on a name not in it. */
+function pick<T extends string>(flag: string, list: string, known: readonly T[], noun: string): T[] {
+  const names = list.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(known as readonly string[]).includes(name)) throw new Error(`${flag}: there is no ${noun} "${name}"; the ${noun}s are ${known.join(", ")}.`);
+  }
+  return known.filter((k) => names.includes(k));
 }
 
 /** Reads the flags; throws with a message naming the flag on a bad value. */
@@ -66,6 +83,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
   let runs = 5;
   let warmups = 2;
   let only: Workload[] = [...DEFAULT_WORKLOADS];
+  let targets: Target[] = [...TARGETS];
   let batchSizes = [100, 500, 1000, 5000, 10000];
   let out = "latest";
   let timeoutSeconds = 900;
@@ -111,19 +129,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
         if (!/^[\w.-]+$/.test(out)) throw new Error(`--out takes a plain file name such as "latest", not "${out}".`);
         break;
       }
-      case "--only": {
-        const names = value().split(",").map((s) => s.trim()).filter(Boolean);
-        for (const name of names) {
-          if (!(WORKLOADS as readonly string[]).includes(name)) {
-            throw new Error(`--only: there is no workload "${name}"; the workloads are ${WORKLOADS.join(", ")}.`);
-          }
-        }
-        only = WORKLOADS.filter((w) => names.includes(w));
+      case "--only":
+        only = pick(flag, value(), WORKLOADS, "workload");
         break;
-      }
+      case "--targets":
+        targets = pick(flag, value(), TARGETS, "target");
+        break;
       default:
         throw new Error(`Unknown option "${arg}".\n\n${USAGE}`);
     }
   }
-  return { rows, streamRows, manyRows, runs, warmups, only, batchSizes, out, timeoutSeconds };
+  return { rows, streamRows, manyRows, runs, warmups, only, targets, batchSizes, out, timeoutSeconds };
 }

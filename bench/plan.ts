@@ -1,6 +1,6 @@
 /**
  * Who runs in each workload, which of them is the baseline, and the goals
- * pglite-lab is held to (issue 6).
+ * pglite-lab is held to.
  *
  * @module
  */
@@ -112,7 +112,7 @@ function embedded(workload: Workload, o: BenchOptions): Panel[] {
         workload, group: "PGlite", title: `stream ${count(o.streamRows)} rows: batch size`, rows: o.streamRows, warmups: 0,
         contenders: [
           c("pglite", "raw PGlite: DECLARE / FETCH 1000 loop", { baseline: true, batchSize: 1000 }),
-          ...o.batchSizes.map((size) => c("lab", `pglite-lab: \`conn.stream(q, { batchSize: ${size} })\``, { key: `lab-${size}`, batchSize: size })),
+          ...labBatchSizes("lab", o),
         ],
       }];
   }
@@ -150,21 +150,37 @@ function server(workload: Workload, o: BenchOptions): Panel[] {
         ],
       }];
     case "stream":
+      // The goal is set against Kysely + pg-cursor, what a Kysely user streams a server with; raw pg-cursor is the floor.
       return [{
         workload, group: "server", title: `stream ${count(o.streamRows)} rows`, rows: o.streamRows, warmups: 0,
         contenders: [
-          c("pg", "node-postgres + pg-cursor: `read(1000)` loop", { baseline: true }),
+          c("kysely-pg", "Kysely + pg + pg-cursor: `.stream(1000)`", { baseline: true }),
           c("lab-server", "pglite-lab: `conn.stream(emps.select())`", { goal: { maxRatio: 1.2, maxRssMb: 50 } }),
+          c("pg", "node-postgres + pg-cursor: `read(1000)` loop"),
           c("pg-fetch", "node-postgres: hand-written DECLARE / FETCH 5000 loop", { batchSize: 5000 }),
-          c("kysely-pg", "Kysely + pg + pg-cursor: `.stream(1000)`"),
+        ],
+      }];
+    case "batch":
+      return [{
+        workload, group: "server", title: `stream ${count(o.streamRows)} rows: batch size`, rows: o.streamRows, warmups: 0,
+        contenders: [
+          c("kysely-pg", "Kysely + pg + pg-cursor: `.stream(1000)`", { baseline: true }),
+          ...labBatchSizes("lab-server", o),
         ],
       }];
     default:
-      return []; // the executemany check and the batch study are about PGlite
+      return []; // the executemany check is about PGlite
   }
 }
 
-/** The panels to run, in order: each workload on PGlite, then on the server when there is one. */
+/** pglite-lab at each batch size of the study. */
+function labBatchSizes(kind: "lab" | "lab-server", o: BenchOptions): Contender[] {
+  return o.batchSizes.map((size) => c(kind, `pglite-lab: \`conn.stream(q, { batchSize: ${size} })\``, { key: `${kind}-${size}`, batchSize: size }));
+}
+
+/** The panels to run, in order: each workload on PGlite, then on the server when there is one (as `--targets` allows). */
 export function buildPlan(options: BenchOptions, withServer: boolean): Panel[] {
-  return options.only.flatMap((workload) => [...embedded(workload, options), ...(withServer ? server(workload, options) : [])]);
+  const onPglite = options.targets.includes("pglite");
+  const onServer = withServer && options.targets.includes("server");
+  return options.only.flatMap((workload) => [...(onPglite ? embedded(workload, options) : []), ...(onServer ? server(workload, options) : [])]);
 }

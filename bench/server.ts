@@ -8,15 +8,20 @@ import pg from "pg";
 import Cursor from "pg-cursor";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createEngine } from "../src/index.js";
-import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, RowSink, checkCount, fetchLoop, makeRows } from "./data.js";
+import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, checkCount, makeRows } from "./data.js";
 import { afterWarmups, startClock } from "./memory.js";
 import { emps, type BenchDatabase } from "./schema.js";
+import { fetchLoop, kyselyStream, labStream, timeStream } from "./stream.js";
 import type { Measure, Task } from "./task.js";
 
-/** The schema the server contenders work in, named in the URL's search_path. */
-export const BENCH_SCHEMA = "pglite_lab_bench";
+/**
+ * The schema of one `npm run bench` process, named in the URL's search_path:
+ * `emps` never touches the user's tables, and two bench runs sharing a
+ * server never drop each other's.
+ */
+export const BENCH_SCHEMA = `pglite_lab_bench_${process.pid}`;
 
-/** The server URL with search_path set to the bench schema, so `emps` never touches the user's tables. */
+/** The server URL with search_path set to the bench schema. */
 export function benchServerUrl(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   url.searchParams.set("options", `-c search_path=${BENCH_SCHEMA}`);
@@ -27,47 +32,50 @@ const UNNEST_INSERT = "INSERT INTO emps (name, city) SELECT * FROM unnest($1::te
 const CHUNK = 1000;
 const nothing = async (): Promise<void> => undefined;
 
-/** Before each insert: an empty table. */
-async function emptyEmps(url: string): Promise<void> {
+/** Runs `body` on a client of its own, closed afterwards. */
+async function withClient<T>(url: string, body: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query("TRUNCATE emps RESTART IDENTITY");
+    return await body(client);
   } finally {
     await client.end();
   }
+}
+
+/** Creates the bench schema (`drop: false`) or drops it with everything in it. */
+export async function benchSchema(databaseUrl: string, drop: boolean): Promise<void> {
+  await withClient(databaseUrl, (client) =>
+    client.query(drop ? `DROP SCHEMA IF EXISTS ${BENCH_SCHEMA} CASCADE` : `CREATE SCHEMA IF NOT EXISTS ${BENCH_SCHEMA}`),
+  );
+}
+
+/** Before each insert: an empty table. */
+async function emptyEmps(url: string): Promise<void> {
+  await withClient(url, (client) => client.query("TRUNCATE emps RESTART IDENTITY"));
 }
 
 /** A fresh `emps` in the bench schema, filled with `fill` rows. */
 async function prepare(url: string, fill: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${BENCH_SCHEMA}`);
+  await withClient(url, async (client) => {
     await client.query(DROP_EMPS);
     await client.query(CREATE_EMPS);
     if (fill > 0) await client.query(FILL_EMPS, [fill]);
     await client.query("VACUUM ANALYZE emps");
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function count(url: string, expected: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  await withClient(url, async (client) => {
     checkCount((await client.query<{ n: number; names: number }>(COUNT_EMPS)).rows[0], expected);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function measureServer(task: Task): Promise<Measure> {
   const url = task.serverUrl;
   if (!url) throw new Error("no server URL");
   if (task.workload === "start") return start(task, url);
-  const filled = task.workload === "fetchall" || task.workload === "stream";
+  const filled = task.workload === "fetchall" || task.workload === "stream" || task.workload === "batch";
   await prepare(url, filled ? task.rows : 0);
   const measure =
     task.kind === "lab-server" ? await lab(task, url) : task.kind === "kysely-pg" ? await kysely(task, url) : await raw(task, url);
@@ -116,15 +124,7 @@ async function lab(task: Task, url: string): Promise<Measure> {
       if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
       return time;
     }
-    const sink = new RowSink();
-    const clock = startClock();
-    await engine.connect(async (conn) => {
-      for await (const row of conn.stream(emps.select())) sink.take(row);
-    });
-    const time = clock();
-    const rssGrowthMb = sink.stop();
-    sink.check(task.rows);
-    return { ...time, rssGrowthMb };
+    return await labStream(engine, task.batchSize, task.rows);
   } finally {
     await engine.dispose();
   }
@@ -145,13 +145,7 @@ async function kysely(task: Task, url: string): Promise<Measure> {
       if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
       return time;
     }
-    const sink = new RowSink();
-    const clock = startClock();
-    for await (const row of db.selectFrom("emps").selectAll().stream(1000)) sink.take(row);
-    const time = clock();
-    const rssGrowthMb = sink.stop();
-    sink.check(task.rows);
-    return { ...time, rssGrowthMb };
+    return await kyselyStream(db, task.rows);
   } finally {
     await db.destroy();
   }
@@ -169,40 +163,35 @@ async function raw(task: Task, url: string): Promise<Measure> {
         if (result.rows.length !== task.rows) throw new Error(`fetched ${result.rows.length} rows, expected ${task.rows}`);
         return time;
       }
-      default: {
-        if (task.kind === "pg-fetch") return await rawFetch(client, task);
-        const sink = new RowSink();
-        const clock = startClock();
-        const cursor = client.query(new Cursor<{ id: number; name: string }>("SELECT * FROM emps"));
-        for (;;) {
-          const rows = await cursor.read(CHUNK);
-          for (const row of rows) sink.take(row);
-          if (rows.length < CHUNK) break;
-        }
-        await cursor.close();
-        const time = clock();
-        const rssGrowthMb = sink.stop();
-        sink.check(task.rows);
-        return { ...time, rssGrowthMb };
-      }
+      default:
+        return await (task.kind === "pg-fetch" ? rawFetch(client, task) : rawCursor(client, task));
     }
   } finally {
     await client.end();
   }
 }
 
-/** The stream pglite-lab runs on a server, written by hand: DECLARE a cursor in a transaction, FETCH until a batch comes back short. */
-async function rawFetch(client: pg.Client, task: Task): Promise<Measure> {
+/** pg-cursor read by hand, `CHUNK` rows a read, as its docs show it. */
+function rawCursor(client: pg.Client, task: Task): Promise<Measure> {
+  return timeStream(task.rows, async (sink) => {
+    const cursor = client.query(new Cursor<{ id: number; name: string }>("SELECT * FROM emps"));
+    for (;;) {
+      const rows = await cursor.read(CHUNK);
+      for (const row of rows) sink.take(row);
+      if (rows.length < CHUNK) break;
+    }
+    await cursor.close();
+  });
+}
+
+/** A cursor declared in a transaction and read by FETCH statements, by hand (what pglite-lab did before it read portals). */
+function rawFetch(client: pg.Client, task: Task): Promise<Measure> {
   const batch = task.batchSize > 0 ? task.batchSize : 1000;
-  const sink = new RowSink();
-  const clock = startClock();
-  await client.query("BEGIN");
-  await fetchLoop((sql) => client.query<{ id: number; name: string }>(sql), batch, sink);
-  await client.query("COMMIT");
-  const time = clock();
-  const rssGrowthMb = sink.stop();
-  sink.check(task.rows);
-  return { ...time, rssGrowthMb };
+  return timeStream(task.rows, async (sink) => {
+    await client.query("BEGIN");
+    await fetchLoop((sql) => client.query<{ id: number; name: string }>(sql), batch, sink);
+    await client.query("COMMIT");
+  });
 }
 
 async function rawInsert(client: pg.Client, task: Task, url: string): Promise<Measure> {

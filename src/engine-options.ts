@@ -128,7 +128,9 @@ export interface ResolvedEngineOptions {
  * hand-written loop; 5000 was the fastest (0.84–0.87×) with RSS growth of
  * 18–19 MB; 10000 was no faster and grew RSS by about 90 MB (whole batches
  * of row objects living long enough to leave V8's young generation). A batch
- * of 5000 wide rows (1 KB each) is a few MB.
+ * of 5000 wide rows (1 KB each) is a few MB. On a server (the same study
+ * against Kysely + pg-cursor) 2000 to 10000 came out level, 1000 slower by
+ * its round trips, and 20000 no faster with more RSS growth.
  */
 const DEFAULT_BATCH_SIZE = 5000;
 

@@ -141,6 +141,21 @@ describeEachTarget("streaming", ({ target, engine }) => {
     assert.ok(memory.growthMb() < 30, `retained memory grew ${memory.growthMb().toFixed(0)} MB over 1M rows`);
   });
 
+  test("a row handed out is not kept alive by the stream while the rest of its batch is read", async () => {
+    const gc = collector();
+    await engine().connect(async (conn) => {
+      const stream = conn.stream<{ id: number }>(`select id from ${table} where id <= 10 order by id`, [], { batchSize: 10 });
+      const first = new WeakRef(((await stream.next()) as IteratorYieldResult<object>).value);
+      const taken = new WeakRef((await stream.fetchMany(2))[0] as object);
+      // A turn of the event loop: a WeakRef keeps its target alive until the end of the job that made it.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      assert.equal(first.deref(), undefined, "the row from next() was collected");
+      assert.equal(taken.deref(), undefined, "the row from fetchMany() was collected");
+      assert.deepEqual((await stream.fetchMany(7)).map((row) => row.id), [4, 5, 6, 7, 8, 9, 10]);
+    });
+  });
+
   test("batchSize sets the rows per fetch and any batch size yields the same rows", async () => {
     const ids = async (batchSize: number) =>
       engine().connect(async (conn) => {
@@ -372,11 +387,12 @@ describeEachTarget("streaming every statement that returns rows", ({ engine }) =
       '2024-01-02 03:04:05.123'::timestamp as ts, '2024-01-02 03:04:05+02'::timestamptz as tz, '2024-02-29'::date as d,
       '{"a": [1, null]}'::jsonb as jb, '[1]'::json as j, '\\x00ff'::bytea as b, array[1, 2]::int8[] as ints,
       array['2024-01-01'::date, null] as dates, '1 day 02:00'::interval as iv, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid as u,
-      true as yes, 1.5::float8 as f, 'ünïcødé ✓ 𝄞' as t, null::text as nothing, 1 as dup, 2 as dup, $1::text as param`;
+      true as yes, 1.5::float8 as f, 'ünïcødé ✓ 𝄞' as t, null::text as nothing, 1 as dup, 2 as dup, 3 as gone, null::int as gone, $1::text as param`;
     await engine().connect(async (conn) => {
       const fetched = (await conn.execute(query, ["given"])).rows;
       assert.deepStrictEqual(await collect(conn.stream(query, ["given"])), fetched);
-      assert.equal(Object.keys(fetched[0] as object).length, 19);
+      assert.equal(Object.keys(fetched[0] as object).length, 20);
+      assert.equal((fetched[0] as { gone: unknown }).gone, null, "under a repeated name the last value wins, NULL too");
     });
   });
 

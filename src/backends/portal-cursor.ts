@@ -21,6 +21,15 @@
  * connection until the portal is done, so a write inside the loop, or the
  * scope's own COMMIT, would wait forever.)
  *
+ * A Sync per batch costs little: on a server, a batch of one row through the
+ * whole stack took 55 µs of CPU against 46 µs for pg-cursor's Execute and
+ * Flush, which at the default 5000 rows a batch is lost in the rows' own cost
+ * (bench/README.md). Batches are not read ahead either: a batch fetched
+ * while the loop still works on the one before would, if the statement
+ * failed in it, abort the transaction under the loop's own statements, which
+ * would then fail with "current transaction is aborted" instead of the
+ * stream failing with the cause.
+ *
  * Each backend supplies the three protocol steps ({@link PortalSteps}); the
  * loop names the portal, checks the batch size, and closes the portal
  * whichever way the loop ends.

@@ -34,8 +34,6 @@
  * both read it as local time by default, which shifts it by the offset).
  *
  * @module
- *
- * @module
  */
 import type { ParserOptions } from "@electric-sql/pglite";
 
@@ -108,7 +106,8 @@ export function parseBytea(text: string): Uint8Array {
 }
 
 const number: ValueParser = (text) => +text;
-const identity: ValueParser = (text) => text;
+/** The reading of every type without one of its own: the text itself. Readers of rows may skip calling it. */
+export const keepText: ValueParser = (text) => text;
 
 /** The scalar types both backends read the same way. */
 const SCALARS: ReadonlyMap<number, ValueParser> = new Map<number, ValueParser>([
@@ -182,10 +181,10 @@ export function parserFor(oid: number): ValueParser {
   if (scalar) return scalar;
   const element = ARRAYS.get(oid);
   if (element !== undefined) {
-    const parse = SCALARS.get(element) ?? identity;
+    const parse = SCALARS.get(element) ?? keepText;
     return (text) => parseArray(text, parse);
   }
-  return identity;
+  return keepText;
 }
 
 /**

@@ -12,7 +12,9 @@ import type { SessionLease } from "./session-lease.js";
  * A turn of the event loop. PGlite answers a fetch without ever leaving the
  * microtask queue, so a stream that is consumed as fast as it is read would
  * keep timers and signal handlers (a notebook's interrupt) waiting until its
- * last row; one macrotask per batch lets them in.
+ * last row; one macrotask per batch lets them in. Its cost did not show in
+ * measurement (a batch of one row on a server: 55 µs of CPU with it, the same
+ * within the noise without it).
  */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
