@@ -13,7 +13,7 @@ import { PglitePortal } from "./pglite-portal.js";
 import { causeOf, reportOf, startNew } from "./pglite-start.js";
 import { portalCursor } from "./portal-cursor.js";
 import { checkBindParameters } from "../internal/bind-parameters.js";
-import { checkEmbeddedNesting } from "../internal/statement-limits.js";
+import { checkCopy, checkEmbeddedNesting } from "../internal/statement-limits.js";
 import { pgliteParsers } from "./value-parsers.js";
 
 /** Where an embedded database keeps its data. */
@@ -34,6 +34,7 @@ function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRo
 /** What PGlite would break on (a wrapped parameter count, a value its writer chokes on, a WebAssembly stack overflow): refused before it is sent. */
 function checkStatement(sql: string, parameters: readonly unknown[]): void {
   checkBindParameters(sql, parameters);
+  checkCopy(sql);
   checkEmbeddedNesting(sql);
 }
 

@@ -20,6 +20,7 @@ import { portalCursor } from "./portal-cursor.js";
 import { PostgresPortal } from "./postgres-portal.js";
 import { serverParameters } from "./server-parameters.js";
 import { checkBindParameters } from "../internal/bind-parameters.js";
+import { checkCopy } from "../internal/statement-limits.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
@@ -86,6 +87,7 @@ class PostgresSession implements Session {
   async query(sql: string, parameters: readonly unknown[]): Promise<RawResult> {
     // node-postgres would write a count past 65,535 wrapped, and a Symbol or a lone surrogate as other text.
     checkBindParameters(sql, parameters);
+    checkCopy(sql);
     const values = await serverParameters(this.#client, sql, parameters);
     // The extended protocol, always: one statement per call, as in PGlite.
     const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
@@ -94,6 +96,7 @@ class PostgresSession implements Session {
 
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
     checkBindParameters(sql, parameters);
+    checkCopy(sql);
     return portalCursor(this.#portal, sql, parameters, batchSize);
   }
 
