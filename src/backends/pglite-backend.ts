@@ -87,8 +87,14 @@ class PgliteSession implements Session {
     return discardingOnError(portalCursor(this.#portal, sql, parameters, batchSize));
   }
 
-  async release(): Promise<void> {
-    this.#release();
+  async release(broken?: boolean): Promise<void> {
+    try {
+      // The one session is handed to the next scope as it is: one that could not end cleanly may still
+      // be inside its transaction, which the next scope's statements would join and its COMMIT commit.
+      if (broken && !this.#db.closed) await this.#db.exec("ROLLBACK").catch(() => undefined);
+    } finally {
+      this.#release();
+    }
   }
 }
 
