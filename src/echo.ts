@@ -9,7 +9,9 @@ import { ArgumentError } from "./errors.js";
  * Receives each line of the statement log.
  *
  * Pass one as `echo` (see {@link EngineOptions}) to send the log somewhere
- * other than stdout: a file, a test's array, a logging library.
+ * other than stdout: a file, a test's array, a logging library. A logger
+ * that throws never fails the statement it logs: the first error is reported
+ * once as a process warning, and the lines it fails on are dropped.
  *
  * @example
  * ```ts
@@ -83,6 +85,27 @@ const SHOWN = 10;
 const stdout: EchoLogger = (line) => console.log(line);
 
 /**
+ * The caller's logger, made unable to fail the work it logs: a logger that
+ * throws at `COMMIT` would otherwise fail the scope half-way through ending
+ * its transaction (on PGlite leaving it open for the next scope to commit).
+ * Its errors are reported once, as a process warning, and its lines dropped.
+ */
+function guarded(logger: EchoLogger): EchoLogger {
+  let warned = false;
+  return (line) => {
+    try {
+      logger(line);
+    } catch (err) {
+      if (warned) return;
+      warned = true;
+      const warning = `pglite-lab: the echo logger threw (${err instanceof Error ? err.message : String(err)}); the statements ran as usual, and log lines it fails on are dropped.`;
+      const emit = (globalThis as { process?: { emitWarning?: (message: string) => void } }).process?.emitWarning;
+      if (emit) emit.call((globalThis as { process?: object }).process, warning);
+    }
+  };
+}
+
+/**
  * Writes the statement log in SQLAlchemy's shape: `BEGIN (implicit)`, each
  * statement followed by its parameters, `COMMIT` / `ROLLBACK`. Lines go to
  * stdout (through `console.log`) so that notebooks show them as ordinary
@@ -97,7 +120,7 @@ export class Echo {
       this.#log = target ? stdout : undefined;
       this.#debug = false;
     } else if (typeof target === "function") {
-      this.#log = target;
+      this.#log = guarded(target);
       this.#debug = false;
     } else if (target === "debug") {
       this.#log = stdout;
@@ -108,7 +131,7 @@ export class Echo {
       (target.level === "info" || target.level === "debug") &&
       (target.logger === undefined || typeof target.logger === "function")
     ) {
-      this.#log = target.logger ?? stdout;
+      this.#log = target.logger ? guarded(target.logger) : stdout;
       this.#debug = target.level === "debug";
     } else {
       throw new ArgumentError(

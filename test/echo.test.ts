@@ -173,3 +173,31 @@ describeEachTarget(
   },
   { echo: { level: "debug", logger: (line) => debugLines.push(line) } },
 );
+
+describeEachTarget(
+  "echo with a logger that throws",
+  ({ engine }) => {
+    test("a logger that throws changes nothing a scope does: its work commits, or rolls back, as it would without it", async () => {
+      const table = uniqueName("echo_throws");
+      await engine().begin((conn) => conn.execute(`create table ${table} (x int)`));
+      await engine().begin((conn) => conn.execute(`insert into ${table} values (1)`));
+      await assert.rejects(
+        engine().begin(async (conn) => {
+          await conn.execute(`insert into ${table} values (2)`);
+          throw new Error("undo");
+        }),
+        /undo/,
+      );
+      await engine().connect(async (conn) => {
+        await conn.execute(`insert into ${table} values (3)`);
+      }); // rolled back at the end of the scope
+      assert.deepEqual(await engine().connect((conn) => conn.scalars(`select x from ${table} order by x`)), [1]);
+      await engine().begin((conn) => conn.execute(`drop table ${table}`));
+    });
+  },
+  {
+    echo: () => {
+      throw new Error("logger boom");
+    },
+  },
+);

@@ -8,6 +8,7 @@ import {
   checkParameterCount,
   nestingDepth,
 } from "../src/internal/statement-limits.js";
+import { sql as raw } from "kysely";
 import { describeEachTarget } from "./support/targets.js";
 
 describe("statement limits checked before sending", () => {
@@ -89,8 +90,25 @@ describeEachTarget("statement limits on the engines", ({ target, engine }) => {
       );
       assert.equal(await conn.scalar("select 1 as one"), 1, "the scope's transaction is not aborted");
     });
-    const { sql: raw } = await import("kysely");
     await assert.rejects(raw`select ${raw.join(values)}`.execute(engine().kysely), ArgumentError);
+  });
+
+  test("COPY … FROM STDIN is an ArgumentError at once rather than a wait for ever, and COPY … TO STDOUT one rather than no rows", { timeout: 30_000 }, async () => {
+    const table = `copy_${process.pid}`;
+    await engine().connect(async (conn) => {
+      await conn.execute(`create temp table ${table} (x int)`);
+      await assert.rejects(conn.execute(`copy ${table} from stdin`), (err: unknown) => err instanceof ArgumentError && /COPY … FROM STDIN is not supported.*table\.insert\(\)/.test((err as Error).message));
+      await assert.rejects(conn.execute(`/* load */ COPY ${table} (x) FROM STDIN WITH (FORMAT csv)`), ArgumentError);
+      await assert.rejects(conn.stream(`copy ${table} from stdin`).all(), ArgumentError);
+      await assert.rejects(conn.execute(`copy (select 1) to stdout`), (err: unknown) => err instanceof ArgumentError && /TO STDOUT.*thrown away/.test((err as Error).message));
+      assert.equal(await conn.scalar("select 2 as two"), 2, "a refused COPY aborted nothing");
+    });
+    // The words inside a literal are not the statement's: this COPY reaches the database (which refuses the file).
+    await assert.rejects(
+      engine().connect((conn) => conn.execute(`copy (select 'from stdin') to '/nonexistent/x.csv'`)),
+      (err: unknown) => !(err instanceof ArgumentError),
+    );
+    await assert.rejects(raw`copy ${raw.raw(table)} from stdin`.execute(engine().kysely), ArgumentError);
   });
 
   test("an expression nested past the embedded limit is an ArgumentError on PGlite; a server answers it itself", async () => {

@@ -13,7 +13,7 @@ import { PglitePortal } from "./pglite-portal.js";
 import { causeOf, reportOf, startNew } from "./pglite-start.js";
 import { portalCursor } from "./portal-cursor.js";
 import { checkBindParameters } from "../internal/bind-parameters.js";
-import { checkEmbeddedNesting } from "../internal/statement-limits.js";
+import { checkCopy, checkEmbeddedNesting } from "../internal/statement-limits.js";
 import { pgliteParsers } from "./value-parsers.js";
 import { resolveToPostgres } from "./resolve-to-postgres.js";
 
@@ -36,6 +36,7 @@ function toRaw(result: { rows: unknown[]; fields: { name: string }[]; affectedRo
 /** What PGlite would break on (a wrapped parameter count, a value its writer chokes on, a WebAssembly stack overflow): refused before it is sent. */
 function checkStatement(sql: string, parameters: readonly unknown[]): void {
   checkBindParameters(sql, parameters);
+  checkCopy(sql);
   checkEmbeddedNesting(sql);
 }
 
@@ -95,8 +96,14 @@ class PgliteSession implements Session {
     return discardingOnError(portalCursor(this.#portal, sql, values, batchSize));
   }
 
-  async release(): Promise<void> {
-    this.#release();
+  async release(broken?: boolean): Promise<void> {
+    try {
+      // The one session is handed to the next scope as it is: one that could not end cleanly may still
+      // be inside its transaction, which the next scope's statements would join and its COMMIT commit.
+      if (broken && !this.#db.closed) await this.#db.exec("ROLLBACK").catch(() => undefined);
+    } finally {
+      this.#release();
+    }
   }
 }
 

@@ -22,6 +22,7 @@ import { resolveToPostgres } from "./resolve-to-postgres.js";
 import { PostgresPortal } from "./postgres-portal.js";
 import { serverParameters } from "./server-parameters.js";
 import { checkBindParameters } from "../internal/bind-parameters.js";
+import { checkCopy } from "../internal/statement-limits.js";
 
 /** Options of a server engine. */
 export interface PostgresBackendOptions {
@@ -89,6 +90,7 @@ class PostgresSession implements Session {
     // node-postgres would write a count past 65,535 wrapped, and a Symbol or a lone surrogate as other text.
     const resolved = resolveToPostgres(parameters);
     checkBindParameters(sql, resolved);
+    checkCopy(sql);
     const values = await serverParameters(this.#client, sql, resolved);
     // The extended protocol, always: one statement per call, as in PGlite.
     const config = { text: sql, values, queryMode: "extended" } as pg.QueryConfig;
@@ -97,6 +99,7 @@ class PostgresSession implements Session {
 
   async script(sql: string): Promise<RawResult[]> {
     checkBindParameters(sql, []);
+    checkCopy(sql);
     // Without values node-postgres uses the simple protocol, and answers a text of several statements with an array.
     const result: pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[] = await this.#client.query(sql);
     return (Array.isArray(result) ? result : [result]).map(toRaw);
@@ -105,6 +108,7 @@ class PostgresSession implements Session {
   cursor(sql: string, parameters: readonly unknown[], batchSize: number): AsyncGenerator<CursorBatch, void, undefined> {
     const values = resolveToPostgres(parameters);
     checkBindParameters(sql, values);
+    checkCopy(sql);
     return portalCursor(this.#portal, sql, values, batchSize);
   }
 

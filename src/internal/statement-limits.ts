@@ -68,6 +68,32 @@ export function checkEmbeddedNesting(sql: string): void {
   );
 }
 
+/** `COPY`, after any leading comments. */
+const COPY = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*copy\b/i;
+/** Where a COPY's data would come from or go to over the connection itself. */
+const COPY_STDIO = /\b(from\s+stdin|to\s+stdout)\b/i;
+
+/**
+ * Throws an {@link ArgumentError} naming the statement for `COPY … FROM
+ * STDIN` or `COPY … TO STDOUT`. Neither driver takes or gives copy data here:
+ * FROM STDIN waits for data that never comes, for ever (on PGlite it blocks
+ * the whole process, timers included), and TO STDOUT throws its rows away.
+ */
+export function checkCopy(sql: string): void {
+  if (!COPY.test(sql)) return;
+  // String literals and quoted names could hold the words themselves.
+  const direction = COPY_STDIO.exec(sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, "''"))?.[1];
+  if (!direction) return;
+  const from = /^from/i.test(direction);
+  throw new ArgumentError(
+    `COPY … ${from ? "FROM STDIN" : "TO STDOUT"} is not supported: ${from ? "it would wait for ever for data that nothing sends" : "its rows would be thrown away"}. ` +
+      (from
+        ? "Insert rows with conn.execute(table.insert(), rows), which sends them as column arrays, as fast as COPY on PGlite. "
+        : "Read rows with conn.execute() or conn.stream() of a SELECT. ") +
+      `Nothing was sent. Statement: ${shownStatement(sql)}`,
+  );
+}
+
 /** Words after which an operator chain starts over: PostgreSQL keeps AND / OR lists flat, and clauses are separate trees. */
 const RESET_WORDS = new Set([
   "and", "or", "select", "from", "where", "group", "having", "order", "by", "limit", "offset", "on", "using", "when",
