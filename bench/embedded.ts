@@ -12,7 +12,7 @@ import { KyselyPGlite } from "kysely-pglite";
 import { createEngine, type Engine } from "../src/index.js";
 import { readCachedDump } from "../src/backends/data-dir-cache.js";
 import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, checkCount, makeRows } from "./data.js";
-import { afterWarmups, startClock } from "./memory.js";
+import { afterWarmups, startClock, timeFetchAll } from "./memory.js";
 import { emps, md, type BenchDatabase } from "./schema.js";
 import { fetchLoop, kyselyStream, labStream, timeStream } from "./stream.js";
 import type { Measure, Task } from "./task.js";
@@ -20,7 +20,6 @@ import type { Measure, Task } from "./task.js";
 const UNNEST_INSERT = "INSERT INTO emps (name, city) SELECT * FROM unnest($1::text[], $2::text[])";
 /** Before each insert: an empty table, and no dirty pages or WAL left over from the previous round. */
 const RESET_EMPS = `${DROP_EMPS}; ${CREATE_EMPS}; CHECKPOINT`;
-const nothing = async (): Promise<void> => undefined;
 const CHUNK = 1000;
 
 /**
@@ -105,13 +104,8 @@ async function labWorkload(engine: Engine, task: Task): Promise<Measure> {
       checkCount(await engine.connect(async (conn) => (await conn.execute(COUNT_EMPS)).first() as never), task.rows);
       return { ...time, rssGrowthMb };
     }
-    case "fetchall": {
-      const { time, result } = await afterWarmups(task.warmups, nothing, () =>
-        engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll()),
-      );
-      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
-      return time;
-    }
+    case "fetchall":
+      return timeFetchAll(task, () => engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll()));
     case "stream":
     case "batch":
       return labStream(engine, task.batchSize, task.rows);
@@ -138,11 +132,7 @@ async function withPglite(task: Task): Promise<Measure> {
 }
 
 async function rawWorkload(db: PGlite, task: Task): Promise<Measure> {
-  if (task.workload === "fetchall") {
-    const { time, result } = await afterWarmups(task.warmups, nothing, () => db.query("SELECT * FROM emps"));
-    if (result.rows.length !== task.rows) throw new Error(`fetched ${result.rows.length} rows, expected ${task.rows}`);
-    return time;
-  }
+  if (task.workload === "fetchall") return timeFetchAll(task, async () => (await db.query("SELECT * FROM emps")).rows);
   if (task.workload === "stream" || task.workload === "batch") return rawCursor(db, task);
   const rows = task.kind === "floor" ? [] : makeRows(task.rows);
   const insert = async (): Promise<void> => {
@@ -219,11 +209,7 @@ async function kyselyPglite(task: Task): Promise<Measure> {
       return time;
     }
     await pglite.query(FILL_EMPS, [task.rows]);
-    if (task.workload === "fetchall") {
-      const { time, result } = await afterWarmups(task.warmups, nothing, () => db.selectFrom("emps").selectAll().execute());
-      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
-      return time;
-    }
+    if (task.workload === "fetchall") return await timeFetchAll(task, () => db.selectFrom("emps").selectAll().execute());
     return await kyselyStream(db, task.rows);
   } finally {
     await pglite.close();

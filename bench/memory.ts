@@ -65,3 +65,13 @@ export async function afterWarmups<T>(
   const time = clock();
   return { time, rssGrowthMb: sampler.stop(), result };
 }
+
+/** Times reading every row at once, after `warmups` untimed reads; throws unless `rows` rows came back. */
+export async function timeFetchAll(
+  { warmups, rows }: { readonly warmups: number; readonly rows: number },
+  fetch: () => Promise<readonly unknown[]>,
+): Promise<Elapsed> {
+  const { time, result } = await afterWarmups(warmups, async () => undefined, fetch);
+  if (result.length !== rows) throw new Error(`fetched ${result.length} rows, expected ${rows}`);
+  return time;
+}

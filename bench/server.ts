@@ -9,7 +9,7 @@ import Cursor from "pg-cursor";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createEngine } from "../src/index.js";
 import { COUNT_EMPS, CREATE_EMPS, DROP_EMPS, FILL_EMPS, checkCount, makeRows } from "./data.js";
-import { afterWarmups, startClock } from "./memory.js";
+import { afterWarmups, startClock, timeFetchAll } from "./memory.js";
 import { emps, type BenchDatabase } from "./schema.js";
 import { fetchLoop, kyselyStream, labStream, timeStream } from "./stream.js";
 import type { Measure, Task } from "./task.js";
@@ -30,7 +30,6 @@ export function benchServerUrl(databaseUrl: string): string {
 
 const UNNEST_INSERT = "INSERT INTO emps (name, city) SELECT * FROM unnest($1::text[], $2::text[])";
 const CHUNK = 1000;
-const nothing = async (): Promise<void> => undefined;
 
 /** Runs `body` on a client of its own, closed afterwards. */
 async function withClient<T>(url: string, body: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -118,11 +117,7 @@ async function lab(task: Task, url: string): Promise<Measure> {
       return { ...time, rssGrowthMb };
     }
     if (task.workload === "fetchall") {
-      const { time, result } = await afterWarmups(task.warmups, nothing, () =>
-        engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll()),
-      );
-      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
-      return time;
+      return await timeFetchAll(task, () => engine.connect(async (conn) => (await conn.execute(emps.select())).fetchAll()));
     }
     return await labStream(engine, task.batchSize, task.rows);
   } finally {
@@ -140,11 +135,7 @@ async function kysely(task: Task, url: string): Promise<Measure> {
       const { time } = await afterWarmups(task.warmups, () => emptyEmps(url), () => db.insertInto("emps").values(rows).execute());
       return time;
     }
-    if (task.workload === "fetchall") {
-      const { time, result } = await afterWarmups(task.warmups, nothing, () => db.selectFrom("emps").selectAll().execute());
-      if (result.length !== task.rows) throw new Error(`fetched ${result.length} rows, expected ${task.rows}`);
-      return time;
-    }
+    if (task.workload === "fetchall") return await timeFetchAll(task, () => db.selectFrom("emps").selectAll().execute());
     return await kyselyStream(db, task.rows);
   } finally {
     await db.destroy();
@@ -158,11 +149,8 @@ async function raw(task: Task, url: string): Promise<Measure> {
     switch (task.workload) {
       case "insert":
         return await rawInsert(client, task, url);
-      case "fetchall": {
-        const { time, result } = await afterWarmups(task.warmups, nothing, () => client.query("SELECT * FROM emps"));
-        if (result.rows.length !== task.rows) throw new Error(`fetched ${result.rows.length} rows, expected ${task.rows}`);
-        return time;
-      }
+      case "fetchall":
+        return await timeFetchAll(task, async () => (await client.query("SELECT * FROM emps")).rows);
       default:
         return await (task.kind === "pg-fetch" ? rawFetch(client, task) : rawCursor(client, task));
     }
