@@ -6,10 +6,9 @@
 // file arguments replace the default set.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { typecheck } from "./typecheck.mjs";
 
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith("-"));
 const flags = args.filter((a) => a.startsWith("-"));
@@ -24,13 +23,8 @@ function find(dir) {
 
 if (files.length === 0) {
   console.log("Type-checking the project (tsc --noEmit) ...");
-  // The guides' in-page runtime is browser code with a tsconfig of its own (DOM, no Node types).
-  for (const project of ["tsconfig.json", "tools/docs-site/live/tsconfig.json"]) {
-    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project, "--noEmit"], {
-      stdio: "inherit",
-    });
-    if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-  }
+  const status = typecheck();
+  if (status !== 0) process.exit(status);
 }
 
 const tests = files.length > 0 ? files : [...find("test"), ...find("tools")].sort();

@@ -12,7 +12,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export class Buffer extends Uint8Array {
-  /** A view of `data` (no copy for an ArrayBuffer), or a copy of an array of bytes. */
+  /** A view of `data` (no copy for an ArrayBuffer), or a copy of anything else. */
   // Typed loosely: the static side must stay assignable to Uint8Array.from's overloads.
   static override from(source: unknown, offset?: unknown, size?: unknown): any {
     const data = source as ArrayBufferLike | ArrayLike<number> | string;
@@ -22,8 +22,15 @@ export class Buffer extends Uint8Array {
       const bytes = encoder.encode(data);
       return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
-    if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && data instanceof SharedArrayBuffer)) {
+    if (data instanceof ArrayBuffer) {
       return new Buffer(data, byteOffset ?? 0, length ?? data.byteLength - (byteOffset ?? 0));
+    }
+    if (typeof SharedArrayBuffer !== "undefined" && data instanceof SharedArrayBuffer) {
+      // Copied: a Buffer views an ArrayBuffer only.
+      const view = new Uint8Array(data, byteOffset ?? 0, length ?? data.byteLength - (byteOffset ?? 0));
+      const copy = new Buffer(view.length);
+      copy.set(view);
+      return copy;
     }
     const copy = new Buffer((data as ArrayLike<number>).length);
     copy.set(data as ArrayLike<number>);
