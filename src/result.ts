@@ -61,6 +61,12 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
   #position = 0;
 
   constructor(rows: readonly Row[], columns: readonly string[], rowCount: number, command: string) {
+    if (!Array.isArray(rows) || !Array.isArray(columns) || !columns.every((c) => typeof c === "string") || !Number.isSafeInteger(rowCount) || rowCount < 0 || typeof command !== "string") {
+      throw new ArgumentError(
+        "new Result(rows, columns, rowCount, command) takes an array of rows, an array of column names, the number of rows the statement " +
+          'returned or changed, and its command tag, as in new Result([{ n: 1 }], ["n"], 1, "SELECT").',
+      );
+    }
     this.rows = rows;
     this.columns = columns;
     this.rowCount = rowCount;

@@ -198,6 +198,15 @@ test("unique refuses a key that contains itself instead of overflowing the stack
   assert.throws(() => res.unique(() => loop), ArgumentError);
 });
 
+test("new Result refuses what is not rows, column names, a count and a command tag, showing the call", () => {
+  const refused = (make: () => unknown) => assert.throws(make, (err: unknown) => err instanceof ArgumentError && /new Result\(rows, columns, rowCount, command\)/.test((err as Error).message));
+  refused(() => new Result(null as never, ["n"], 0, "SELECT"));
+  refused(() => new Result([], "n" as never, 0, "SELECT"));
+  refused(() => new Result([], [5] as never, 0, "SELECT"));
+  refused(() => new Result([], ["n"], NaN, "SELECT"));
+  refused(() => new Result([], ["n"], 0, 5 as never));
+});
+
 test("keys returns the column names as a new array", () => {
   const res = new Result(rows, ["id", "name"], 3, "SELECT");
   const keys = res.keys();
