@@ -165,6 +165,45 @@ export function nestingDepth(sql: string, stopAbove = Infinity): number {
   return deepest;
 }
 
+/**
+ * The highest `$n` placeholder of `sql`, as PostgreSQL's lexer finds them:
+ * not inside a literal, a quoted identifier, a comment or a dollar-quoted
+ * string, and not part of a word (`a$1` is a name). 0 when there is none.
+ */
+export function highestPlaceholder(sql: string): number {
+  let highest = 0;
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const ch = sql[i]!;
+    const next = sql[i + 1];
+    if (ch === "-" && next === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? n : end + 1;
+    } else if (ch === "/" && next === "*") {
+      i = skipBlockComment(sql, i);
+    } else if (ch === "'") {
+      const escapes = (sql[i - 1] === "e" || sql[i - 1] === "E") && (i < 2 || !isWordPart(sql.charCodeAt(i - 2)));
+      i = skipQuoted(sql, i, "'", escapes);
+    } else if (ch === '"') {
+      i = skipQuoted(sql, i, '"', false);
+    } else if (ch === "$" && next !== undefined && next >= "0" && next <= "9") {
+      let end = i + 1;
+      while (end < n && sql[end]! >= "0" && sql[end]! <= "9") end++;
+      highest = Math.max(highest, Number(sql.slice(i + 1, end)));
+      i = end;
+    } else if (ch === "$") {
+      i = skipDollarQuoted(sql, i);
+    } else if (isWordStart(sql.charCodeAt(i))) {
+      i++;
+      while (i < n && isWordPart(sql.charCodeAt(i))) i++;
+    } else {
+      i++;
+    }
+  }
+  return highest;
+}
+
 /** A letter, `_`, or any non-ASCII character: what starts an SQL identifier or keyword. */
 function isWordStart(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 128;
