@@ -118,19 +118,9 @@ export function nestingDepth(sql: string, stopAbove = Infinity): number {
   const n = sql.length;
   while (i < n) {
     const ch = sql[i]!;
-    const next = sql[i + 1];
-    if (ch === "-" && next === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? n : end + 1;
-    } else if (ch === "/" && next === "*") {
-      i = skipBlockComment(sql, i);
-    } else if (ch === "'") {
-      const escapes = (sql[i - 1] === "e" || sql[i - 1] === "E") && (i < 2 || !isWordPart(sql.charCodeAt(i - 2)));
-      i = skipQuoted(sql, i, "'", escapes);
-    } else if (ch === '"') {
-      i = skipQuoted(sql, i, '"', false);
-    } else if (ch === "$" && next !== undefined && !(next >= "0" && next <= "9")) {
-      i = skipDollarQuoted(sql, i);
+    const skipped = skipText(sql, i);
+    if (skipped >= 0) {
+      i = skipped;
     } else if (ch === "(" || ch === "[") {
       chains.push(0);
       i++;
@@ -175,25 +165,15 @@ export function highestPlaceholder(sql: string): number {
   let i = 0;
   const n = sql.length;
   while (i < n) {
-    const ch = sql[i]!;
-    const next = sql[i + 1];
-    if (ch === "-" && next === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? n : end + 1;
-    } else if (ch === "/" && next === "*") {
-      i = skipBlockComment(sql, i);
-    } else if (ch === "'") {
-      const escapes = (sql[i - 1] === "e" || sql[i - 1] === "E") && (i < 2 || !isWordPart(sql.charCodeAt(i - 2)));
-      i = skipQuoted(sql, i, "'", escapes);
-    } else if (ch === '"') {
-      i = skipQuoted(sql, i, '"', false);
-    } else if (ch === "$" && next !== undefined && next >= "0" && next <= "9") {
+    const skipped = skipText(sql, i);
+    if (skipped >= 0) {
+      i = skipped;
+    } else if (sql[i] === "$") {
+      // skipText took `$` before anything but a digit (a dollar quote): this is $n.
       let end = i + 1;
       while (end < n && sql[end]! >= "0" && sql[end]! <= "9") end++;
       highest = Math.max(highest, Number(sql.slice(i + 1, end)));
       i = end;
-    } else if (ch === "$") {
-      i = skipDollarQuoted(sql, i);
     } else if (isWordStart(sql.charCodeAt(i))) {
       i++;
       while (i < n && isWordPart(sql.charCodeAt(i))) i++;
@@ -202,6 +182,27 @@ export function highestPlaceholder(sql: string): number {
     }
   }
   return highest;
+}
+
+/**
+ * When a comment, a literal, a quoted identifier or a dollar-quoted string
+ * starts at `i`, the index just after it; otherwise -1.
+ */
+function skipText(sql: string, i: number): number {
+  const ch = sql[i];
+  const next = sql[i + 1];
+  if (ch === "-" && next === "-") {
+    const end = sql.indexOf("\n", i);
+    return end < 0 ? sql.length : end + 1;
+  }
+  if (ch === "/" && next === "*") return skipBlockComment(sql, i);
+  if (ch === "'") {
+    const escapes = (sql[i - 1] === "e" || sql[i - 1] === "E") && (i < 2 || !isWordPart(sql.charCodeAt(i - 2)));
+    return skipQuoted(sql, i, "'", escapes);
+  }
+  if (ch === '"') return skipQuoted(sql, i, '"', false);
+  if (ch === "$" && next !== undefined && !(next >= "0" && next <= "9")) return skipDollarQuoted(sql, i);
+  return -1;
 }
 
 /** A letter, `_`, or any non-ASCII character: what starts an SQL identifier or keyword. */
