@@ -110,7 +110,12 @@ export class Connection<DB = any> {
    * with rows (any number, inserted all or nothing), `table.select()` and any
    * Kysely query, the `sql` template, or an SQL string with `$1 …`
    * parameters (an array). Values are always sent as bind parameters, never
-   * spliced into the SQL. A second argument the statement cannot take (rows
+   * spliced into the SQL; before anything is sent, parameters must fill the
+   * placeholders `$1 … $n` exactly, and a value no SQL type takes (a Symbol,
+   * a function, a hole in the array) is an `ArgumentError`, a string with a
+   * lone surrogate or an invalid Date a `DataError`, each naming the
+   * parameter. `COPY … FROM STDIN` / `TO STDOUT` are refused: there is no
+   * stream to copy through. A second argument the statement cannot take (rows
    * after an UPDATE, an object after an SQL string) is an `ArgumentError`,
    * and nothing runs. SQL that would start or end the scope's transaction
    * behind its back (`COMMIT`, `ROLLBACK`, `BEGIN`, `END`, `ABORT`) is a
