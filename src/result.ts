@@ -344,11 +344,8 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
       if (names.indexOf(name) !== i) throw new ArgumentError(`pick() names column "${name}" twice; a row can hold it only once.`);
       checkUnambiguous(this.columns, name, "pick");
     }
-    const rows = this.rows.map((row) => {
-      const picked: Record<string, unknown> = {};
-      for (const name of names) picked[name] = (row as Record<string, unknown>)[name];
-      return picked as Pick<Row, K[number]>;
-    });
+    // fromEntries defines each key: an assignment to a column named __proto__ would set the prototype instead.
+    const rows = this.rows.map((row) => Object.fromEntries(names.map((name) => [name, (row as Record<string, unknown>)[name]])) as Pick<Row, K[number]>);
     return new Result(rows, names, this.rowCount, this.command);
   }
 

@@ -239,6 +239,13 @@ describeEachTarget("Result on a real statement", ({ engine }) => {
     assert.throws(() => res.tuples(), ResultError);
   });
 
+  test("pick keeps a column named __proto__ as a column, not as the row's prototype", async () => {
+    const res = await engine().connect((conn) => conn.execute('select 1 as "__proto__", 2 as x'));
+    const picked = res.pick("__proto__" as never, "x" as never);
+    assert.deepEqual(Object.keys(picked.rows[0]!), ["__proto__", "x"]);
+    assert.deepEqual(picked.tuples(), [[1, 2]]);
+  });
+
   test("scalar refuses a first column whose name the statement repeats, rather than answer with the other column", async () => {
     // `select 1, 2` names both columns ?column?; the row object kept only the 2.
     const res = await engine().connect((conn) => conn.execute("select 1, 2"));
