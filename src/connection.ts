@@ -85,9 +85,16 @@ export class Connection<DB = any> {
   get db(): Kysely<DB> {
     this.#scope.assertOpen();
     if (!this.#db) {
+      // Kysely's own transactions are refused by the driver; raw SQL through conn.db is checked as conn.execute()'s is.
       const driver = new ScopeDriver({
-        run: (sql, parameters) => this.#scope.track(this.#scope.run(sql, parameters)),
-        batches: (sql, parameters, batchSize) => this.#scope.batches(sql, parameters, batchSize),
+        run: (sql, parameters) => {
+          checkTransactionControl(sql, "conn.db", this.#mode);
+          return this.#scope.track(this.#scope.run(sql, parameters));
+        },
+        batches: (sql, parameters, batchSize) => {
+          checkTransactionControl(sql, "conn.db", this.#mode);
+          return this.#scope.batches(sql, parameters, batchSize);
+        },
       });
       const { log, plugins = [] } = this.#context.kysely;
       this.#db = new Kysely<DB>({ dialect: postgresDialect(() => driver), ...(log ? { log } : {}), plugins: [...plugins] });
