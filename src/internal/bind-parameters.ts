@@ -15,7 +15,7 @@
 import { ArgumentError, DataError } from "../errors.js";
 import { isWellFormed } from "../schema/identifier.js";
 import { describeValue } from "../schema/column-values.js";
-import { checkParameterCount, highestPlaceholder, shownStatement } from "./statement-limits.js";
+import { checkParameterCount, highestPlaceholder, shownStatement, statementStartingWith } from "./statement-limits.js";
 
 /**
  * Arrays nested deeper than this are refused: PostgreSQL arrays have at most
@@ -62,7 +62,7 @@ export function checkBindParameters(sql: unknown, parameters: readonly unknown[]
 }
 
 /** PREPARE or CREATE, after any leading comments: statements whose $n may belong to what they define. */
-const DEFINES_PARAMETERS = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:prepare|create)\b/i;
+const DEFINES_PARAMETERS = statementStartingWith("(?:prepare|create)\\b");
 
 /**
  * Refuses a parameter list that does not fill the statement's placeholders

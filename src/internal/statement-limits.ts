@@ -68,8 +68,16 @@ export function checkEmbeddedNesting(sql: string): void {
   );
 }
 
+/**
+ * A pattern for statements whose first word matches `head` (a regular
+ * expression's source), after any whitespace and comments.
+ */
+export function statementStartingWith(head: string): RegExp {
+  return new RegExp(`^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*[\\s\\S]*?\\*/)*(?:${head})`, "i");
+}
+
 /** `COPY`, after any leading comments. */
-const COPY = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*copy\b/i;
+const COPY = statementStartingWith("copy\\b");
 /** Where a COPY's data would come from or go to over the connection itself. */
 const COPY_STDIO = /\b(from\s+stdin|to\s+stdout)\b/i;
 
