@@ -86,9 +86,16 @@ export class Connection<DB = any> {
   get db(): Kysely<DB> {
     this.#scope.assertOpen();
     if (!this.#db) {
+      // Kysely's own transactions are refused by the driver; raw SQL through conn.db is checked as conn.execute()'s is.
       const driver = new ScopeDriver({
-        run: (sql, parameters) => this.#scope.track(this.#scope.run(sql, parameters, { send: sendAsPg })),
-        batches: (sql, parameters, batchSize) => this.#scope.batches(sql, parameters, batchSize),
+        run: (sql, parameters) => {
+          checkTransactionControl(sql, "conn.db", this.#mode);
+          return this.#scope.track(this.#scope.run(sql, parameters, { send: sendAsPg }));
+        },
+        batches: (sql, parameters, batchSize) => {
+          checkTransactionControl(sql, "conn.db", this.#mode);
+          return this.#scope.batches(sql, parameters, batchSize);
+        },
       });
       const { log, plugins = [] } = this.#context.kysely;
       this.#db = new Kysely<DB>({ dialect: postgresDialect(() => driver), ...(log ? { log } : {}), plugins: [...plugins] });
@@ -111,7 +118,12 @@ export class Connection<DB = any> {
    * with rows (any number, inserted all or nothing), `table.select()` and any
    * Kysely query, the `sql` template, or an SQL string with `$1 …`
    * parameters (an array). Values are always sent as bind parameters, never
-   * spliced into the SQL. A second argument the statement cannot take (rows
+   * spliced into the SQL; before anything is sent, parameters must fill the
+   * placeholders `$1 … $n` exactly, and a value no SQL type takes (a Symbol,
+   * a function, a hole in the array) is an `ArgumentError`, a string with a
+   * lone surrogate or an invalid Date a `DataError`, each naming the
+   * parameter. `COPY … FROM STDIN` / `TO STDOUT` are refused: there is no
+   * stream to copy through. A second argument the statement cannot take (rows
    * after an UPDATE, an object after an SQL string) is an `ArgumentError`,
    * and nothing runs. SQL that would start or end the scope's transaction
    * behind its back (`COMMIT`, `ROLLBACK`, `BEGIN`, `END`, `ABORT`) is a

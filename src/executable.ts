@@ -6,6 +6,7 @@
 import type { Compilable, RawBuilder } from "kysely";
 import { ArgumentError, ScopeError } from "./errors.js";
 import { describeValue, isPlainObject } from "./internal/options.js";
+import { statementStartingWith } from "./internal/statement-limits.js";
 import { isInsert } from "./schema/insert.js";
 
 /**
@@ -76,8 +77,7 @@ export function checkParameters(statement: unknown, extra: unknown, where: strin
  * `BEGIN`, `START TRANSACTION`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`
  * a savepoint), `ABORT`, `PREPARE TRANSACTION`.
  */
-const TRANSACTION_CONTROL =
-  /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(begin|start\s+transaction|commit|end|rollback|abort|prepare\s+transaction)\b(?!\s+to\b)/i;
+const TRANSACTION_CONTROL = statementStartingWith("(begin|start\\s+transaction|commit|end|rollback|abort|prepare\\s+transaction)\\b(?!\\s+to\\b)");
 
 /**
  * Refuses SQL that would start or end the scope's transaction behind its

@@ -61,6 +61,12 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
   #position = 0;
 
   constructor(rows: readonly Row[], columns: readonly string[], rowCount: number, command: string) {
+    if (!Array.isArray(rows) || !Array.isArray(columns) || !columns.every((c) => typeof c === "string") || !Number.isSafeInteger(rowCount) || rowCount < 0 || typeof command !== "string") {
+      throw new ArgumentError(
+        "new Result(rows, columns, rowCount, command) takes an array of rows, an array of column names, the number of rows the statement " +
+          'returned or changed, and its command tag, as in new Result([{ n: 1 }], ["n"], 1, "SELECT").',
+      );
+    }
     this.rows = rows;
     this.columns = columns;
     this.rowCount = rowCount;
@@ -338,11 +344,8 @@ export class Result<Row = Record<string, unknown>, Tuple extends readonly unknow
       if (names.indexOf(name) !== i) throw new ArgumentError(`pick() names column "${name}" twice; a row can hold it only once.`);
       checkUnambiguous(this.columns, name, "pick");
     }
-    const rows = this.rows.map((row) => {
-      const picked: Record<string, unknown> = {};
-      for (const name of names) picked[name] = (row as Record<string, unknown>)[name];
-      return picked as Pick<Row, K[number]>;
-    });
+    // fromEntries defines each key: an assignment to a column named __proto__ would set the prototype instead.
+    const rows = this.rows.map((row) => Object.fromEntries(names.map((name) => [name, (row as Record<string, unknown>)[name]])) as Pick<Row, K[number]>);
     return new Result(rows, names, this.rowCount, this.command);
   }
 

@@ -60,6 +60,25 @@ describeEachTarget("bind parameter values", ({ engine }) => {
     await nextStatementIsClean();
   });
 
+  test("parameters that do not fill the placeholders $1 … $n are an ArgumentError that says how many the statement takes", async () => {
+    const refused = (sqlText: string, values: unknown[], pattern: RegExp) =>
+      assert.rejects(engine().connect((conn) => conn.execute(sqlText, values)), refusal(ArgumentError, pattern));
+    // PostgreSQL would answer this one with "could not determine data type of parameter $1".
+    await refused("select $2::int", [1], /placeholders up to \$2, but 1 value was given/);
+    await refused("select $10::int", [1, 2, 3, 4, 5, 6, 7, 8, 9], /placeholders up to \$10, but 9 values were given/);
+    await refused("select $1::int", [], /one placeholder, \$1, but 0 values were given/);
+    await refused("select 1", [1], /no placeholder \(\$1, \$2, …\), but 1 value was given/);
+    await assert.rejects(engine().connect((conn) => conn.stream("select $2::int", [1]).all()), ArgumentError);
+    // Placeholders inside literals, quoted names, comments and dollar quotes are text; PREPARE's are its own.
+    const row = await engine().connect((conn) => conn.execute(`select 'x$2' as a$1, $1::int as "$3" -- $4\n/* $5 */, $$ $6 $$ as d`, [7]));
+    assert.deepEqual(row.rows, [{ a$1: "x$2", $3: 7, d: " $6 " }]);
+    await engine().connect(async (conn) => {
+      await conn.execute("prepare bind_check (int) as select $1::int");
+      await conn.execute("deallocate bind_check");
+    });
+    await nextStatementIsClean();
+  });
+
   test("an invalid Date parameter is a DataError naming the parameter", async () => {
     await assert.rejects(
       engine().connect((conn) => conn.execute("select $1::timestamptz", [new Date("not a date")])),

@@ -167,6 +167,7 @@ describeEachTarget("scopes", ({ target, engine }) => {
       await assert.rejects(conn.execute("start  transaction isolation level serializable"), /conn\.begin\(fn, \{ isolationLevel, readOnly \}\)/);
       assert.throws(() => conn.stream("commit"), ScopeError);
       await assert.rejects(conn.execute(sql`begin`), ScopeError);
+      await assert.rejects(sql`commit`.execute(conn.db), /conn\.db was given COMMIT inside engine\.connect\(\)/);
       // A savepoint of one's own stays possible, and so do words that merely start alike.
       await conn.execute("savepoint mine");
       await conn.execute("rollback to savepoint mine");

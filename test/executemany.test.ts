@@ -192,6 +192,12 @@ describeEachTarget("executemany", ({ engine }) => {
     });
   });
 
+  test("a typed array given as the rows is refused as one, not read as a row whose keys are 0, 1, 2", async () => {
+    await engine().begin(async (conn) => {
+      await assert.rejects(conn.execute(people.insert(), new Uint8Array(3) as never), (err: unknown) => err instanceof ArgumentError && /Row 0 .* is a Uint8Array; each row must be an object/.test((err as Error).message));
+    });
+  });
+
   test("a raw sql default is written into the DDL", async () => {
     const md3 = new MetaData();
     const stamped = md3.table(uniqueName("stamped"), { id: integer().primaryKey(), at: timestamptz().notNull().default(sql`now()`) });

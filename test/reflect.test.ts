@@ -202,6 +202,23 @@ describeEachTarget("md.reflect", ({ engine }) => {
     });
   });
 
+  test("columns named __proto__, constructor and toString are reflected like any other, and take inserts", async () => {
+    const name = uniqueName("reflect_proto");
+    await engine().begin((conn) => conn.execute(`create table ${name} (id serial primary key, "__proto__" text, "constructor" int, "toString" text)`));
+    try {
+      const md = new MetaData();
+      const [table] = await engine().connect((conn) => md.reflect(conn, { only: [name] }));
+      assert.deepEqual(table?.columnNames, ["id", "__proto__", "constructor", "toString"]);
+      const rows = await engine().begin(async (conn) => {
+        await conn.execute(table!.insert(), [JSON.parse('{"__proto__": "p", "constructor": 3, "toString": "s"}')]);
+        return (await conn.execute(table!.select())).rows;
+      });
+      assert.deepEqual(rows.map((r) => ({ ...r })), [JSON.parse('{"id": 1, "__proto__": "p", "constructor": 3, "toString": "s"}')]);
+    } finally {
+      await engine().begin((conn) => conn.execute(`drop table ${name}`));
+    }
+  });
+
   test("bad options are ArgumentErrors", async () => {
     await engine().connect(async (conn) => {
       const md = new MetaData();

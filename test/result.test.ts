@@ -198,6 +198,15 @@ test("unique refuses a key that contains itself instead of overflowing the stack
   assert.throws(() => res.unique(() => loop), ArgumentError);
 });
 
+test("new Result refuses what is not rows, column names, a count and a command tag, showing the call", () => {
+  const refused = (make: () => unknown) => assert.throws(make, (err: unknown) => err instanceof ArgumentError && /new Result\(rows, columns, rowCount, command\)/.test((err as Error).message));
+  refused(() => new Result(null as never, ["n"], 0, "SELECT"));
+  refused(() => new Result([], "n" as never, 0, "SELECT"));
+  refused(() => new Result([], [5] as never, 0, "SELECT"));
+  refused(() => new Result([], ["n"], NaN, "SELECT"));
+  refused(() => new Result([], ["n"], 0, 5 as never));
+});
+
 test("keys returns the column names as a new array", () => {
   const res = new Result(rows, ["id", "name"], 3, "SELECT");
   const keys = res.keys();
@@ -228,6 +237,13 @@ describeEachTarget("Result on a real statement", ({ engine }) => {
   test("tuples refuse two columns of one name from a real statement", async () => {
     const res = await engine().connect((conn) => conn.execute("select 1 as a, 2 as a"));
     assert.throws(() => res.tuples(), ResultError);
+  });
+
+  test("pick keeps a column named __proto__ as a column, not as the row's prototype", async () => {
+    const res = await engine().connect((conn) => conn.execute('select 1 as "__proto__", 2 as x'));
+    const picked = res.pick("__proto__" as never, "x" as never);
+    assert.deepEqual(Object.keys(picked.rows[0]!), ["__proto__", "x"]);
+    assert.deepEqual(picked.tuples(), [[1, 2]]);
   });
 
   test("scalar refuses a first column whose name the statement repeats, rather than answer with the other column", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ArgumentError } from "../src/index.js";
 import {
+  highestPlaceholder,
   MAX_BIND_PARAMETERS,
   MAX_EMBEDDED_NESTING,
   checkEmbeddedNesting,
@@ -63,6 +64,12 @@ describe("statement limits checked before sending", () => {
       `select $$ ${pluses} $$`,
     ];
     for (const sql of hidden) assert.ok(nestingDepth(sql) < 5, `${sql.slice(0, 40)}: ${nestingDepth(sql)}`);
+  });
+
+  test("highestPlaceholder finds $n as PostgreSQL's lexer does, outside literals, names, comments and dollar quotes", () => {
+    assert.equal(highestPlaceholder("select $1, $12::int"), 12);
+    assert.equal(highestPlaceholder("select 1"), 0);
+    assert.equal(highestPlaceholder(`select '$9', "$8", a$7, $$ $6 $$, $tag$ $5 $tag$, E'\\' $4' -- $3\n /* $2 /* nested */ */ , $1`), 1);
   });
 
   test("checkEmbeddedNesting is an ArgumentError naming the statement and saying what to do", () => {

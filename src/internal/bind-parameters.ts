@@ -15,7 +15,7 @@
 import { ArgumentError, DataError } from "../errors.js";
 import { isWellFormed } from "../schema/identifier.js";
 import { describeValue } from "../schema/column-values.js";
-import { checkParameterCount, shownStatement } from "./statement-limits.js";
+import { checkParameterCount, highestPlaceholder, shownStatement, statementStartingWith } from "./statement-limits.js";
 
 /**
  * Arrays nested deeper than this are refused: PostgreSQL arrays have at most
@@ -51,6 +51,7 @@ export function checkBindParameters(sql: unknown, parameters: readonly unknown[]
     throw new ArgumentError(`The text of the statement contains ${what}. Nothing was sent. Statement: ${JSON.stringify(shownStatement(sql))}`);
   }
   checkParameterCount(sql, parameters);
+  checkPlaceholders(sql, parameters.length);
   for (let i = 0; i < parameters.length; i++) {
     const problem = problemAt(parameters, i, 0);
     if (!problem) continue;
@@ -58,6 +59,27 @@ export function checkBindParameters(sql: unknown, parameters: readonly unknown[]
     const message = `${where}. Nothing was sent. Statement: ${shownStatement(sql)}`;
     throw problem.kind === "argument" ? new ArgumentError(message) : new DataError(message, sql, parameters, undefined);
   }
+}
+
+/** PREPARE or CREATE, after any leading comments: statements whose $n may belong to what they define. */
+const DEFINES_PARAMETERS = statementStartingWith("(?:prepare|create)\\b");
+
+/**
+ * Refuses a parameter list that does not fill the statement's placeholders
+ * $1 … $n exactly. PostgreSQL would refuse it too, in words that mislead:
+ * `select $2::int` with one value fails with "could not determine data type
+ * of parameter $1".
+ */
+function checkPlaceholders(sql: string, given: number): void {
+  const highest = highestPlaceholder(sql);
+  // In PREPARE … AS and CREATE FUNCTION … RETURN, $n are the parameters of what is being defined.
+  if (highest === given || (given === 0 && DEFINES_PARAMETERS.test(sql))) return;
+  const values = (n: number) => `${n} ${n === 1 ? "value" : "values"}`;
+  const wanted = highest === 0 ? "no placeholder ($1, $2, …)" : highest === 1 ? "one placeholder, $1" : `placeholders up to $${highest}`;
+  throw new ArgumentError(
+    `The statement has ${wanted}, but ${values(given)} ${given === 1 ? "was" : "were"} given: pass one value per placeholder, in order. ` +
+      `Nothing was sent. Statement: ${shownStatement(sql)}`,
+  );
 }
 
 /** What is wrong with `values[index]`, or undefined. */

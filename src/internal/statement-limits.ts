@@ -68,8 +68,16 @@ export function checkEmbeddedNesting(sql: string): void {
   );
 }
 
+/**
+ * A pattern for statements whose first word matches `head` (a regular
+ * expression's source), after any whitespace and comments.
+ */
+export function statementStartingWith(head: string): RegExp {
+  return new RegExp(`^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*[\\s\\S]*?\\*/)*(?:${head})`, "i");
+}
+
 /** `COPY`, after any leading comments. */
-const COPY = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*copy\b/i;
+const COPY = statementStartingWith("copy\\b");
 /** Where a COPY's data would come from or go to over the connection itself. */
 const COPY_STDIO = /\b(from\s+stdin|to\s+stdout)\b/i;
 
@@ -118,19 +126,9 @@ export function nestingDepth(sql: string, stopAbove = Infinity): number {
   const n = sql.length;
   while (i < n) {
     const ch = sql[i]!;
-    const next = sql[i + 1];
-    if (ch === "-" && next === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? n : end + 1;
-    } else if (ch === "/" && next === "*") {
-      i = skipBlockComment(sql, i);
-    } else if (ch === "'") {
-      const escapes = (sql[i - 1] === "e" || sql[i - 1] === "E") && (i < 2 || !isWordPart(sql.charCodeAt(i - 2)));
-      i = skipQuoted(sql, i, "'", escapes);
-    } else if (ch === '"') {
-      i = skipQuoted(sql, i, '"', false);
-    } else if (ch === "$" && next !== undefined && !(next >= "0" && next <= "9")) {
-      i = skipDollarQuoted(sql, i);
+    const skipped = skipText(sql, i);
+    if (skipped >= 0) {
+      i = skipped;
     } else if (ch === "(" || ch === "[") {
       chains.push(0);
       i++;
@@ -163,6 +161,56 @@ export function nestingDepth(sql: string, stopAbove = Infinity): number {
     }
   }
   return deepest;
+}
+
+/**
+ * The highest `$n` placeholder of `sql`, as PostgreSQL's lexer finds them:
+ * not inside a literal, a quoted identifier, a comment or a dollar-quoted
+ * string, and not part of a word (`a$1` is a name). 0 when there is none.
+ */
+export function highestPlaceholder(sql: string): number {
+  let highest = 0;
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const skipped = skipText(sql, i);
+    if (skipped >= 0) {
+      i = skipped;
+    } else if (sql[i] === "$") {
+      // skipText took `$` before anything but a digit (a dollar quote): this is $n.
+      let end = i + 1;
+      while (end < n && sql[end]! >= "0" && sql[end]! <= "9") end++;
+      highest = Math.max(highest, Number(sql.slice(i + 1, end)));
+      i = end;
+    } else if (isWordStart(sql.charCodeAt(i))) {
+      i++;
+      while (i < n && isWordPart(sql.charCodeAt(i))) i++;
+    } else {
+      i++;
+    }
+  }
+  return highest;
+}
+
+/**
+ * When a comment, a literal, a quoted identifier or a dollar-quoted string
+ * starts at `i`, the index just after it; otherwise -1.
+ */
+function skipText(sql: string, i: number): number {
+  const ch = sql[i];
+  const next = sql[i + 1];
+  if (ch === "-" && next === "-") {
+    const end = sql.indexOf("\n", i);
+    return end < 0 ? sql.length : end + 1;
+  }
+  if (ch === "/" && next === "*") return skipBlockComment(sql, i);
+  if (ch === "'") {
+    const escapes = (sql[i - 1] === "e" || sql[i - 1] === "E") && (i < 2 || !isWordPart(sql.charCodeAt(i - 2)));
+    return skipQuoted(sql, i, "'", escapes);
+  }
+  if (ch === '"') return skipQuoted(sql, i, '"', false);
+  if (ch === "$" && next !== undefined && !(next >= "0" && next <= "9")) return skipDollarQuoted(sql, i);
+  return -1;
 }
 
 /** A letter, `_`, or any non-ASCII character: what starts an SQL identifier or keyword. */

@@ -116,10 +116,10 @@ function readFailure(err: unknown, table: AnyTable, row: number, doing: string):
 }
 
 function checkRow(table: AnyTable, row: unknown, index: number): void {
-  if (row === null || typeof row !== "object" || Array.isArray(row)) {
-    throw new ArgumentError(
-      `Row ${index} for table "${table.name}" is ${Array.isArray(row) ? "an array" : String(row)}; each row must be an object of column values.`,
-    );
+  if (row === null || typeof row !== "object" || Array.isArray(row) || ArrayBuffer.isView(row)) {
+    // A typed array passed as the rows would otherwise be one row whose keys "0", "1", … are no columns.
+    const what = Array.isArray(row) ? "an array" : ArrayBuffer.isView(row) ? `a ${row.constructor.name}` : String(row);
+    throw new ArgumentError(`Row ${index} for table "${table.name}" is ${what}; each row must be an object of column values.`);
   }
   const keys = Object.keys(row);
   if (keys.length === 0 && !isPlain(row)) {

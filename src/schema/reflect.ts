@@ -113,7 +113,8 @@ async function reflectTable(insp: Inspector, table: string): Promise<{ columns: 
     const column = fk.constrainedColumns[0] as string;
     if (!references.has(column)) references.set(column, fk);
   }
-  const out: Columns = {};
+  // Entries, made into an object at the end: `out["__proto__"] = column` would set a prototype, not a column.
+  const out: [string, AnyColumn][] = [];
   for (const reflected of columns) {
     const fk = references.get(reflected.name);
     const loneKey = keyColumns.length === 1 && keyColumns[0] === reflected.name;
@@ -133,9 +134,9 @@ async function reflectTable(insp: Inspector, table: string): Promise<{ columns: 
     }
     // integer().primaryKey() alone would become serial; a key the database does not generate must not.
     if (loneKey && column.spec.autoIncrement && !generated && !column.spec.default) column = new Column({ ...column.spec, autoIncrement: false });
-    out[reflected.name] = column;
+    out.push([reflected.name, column]);
   }
-  return { columns: out, referenced: [...references.values()].map((fk) => fk.referredTable).filter((t) => t !== table) };
+  return { columns: Object.fromEntries(out) as Columns, referenced: [...references.values()].map((fk) => fk.referredTable).filter((t) => t !== table) };
 }
 
 function actionsOf(options: ReflectedForeignKey["options"]): ReferenceOptions {
