@@ -611,6 +611,45 @@ for (const target of targets) describe(`web API example [${target.name}]`, () =>
       return client.received();
     }
 
+    /** Sends one GET on the raw client and waits for its whole (small, JSON) answer. */
+    async function rawGet(client: ReturnType<typeof rawClient>, path: string): Promise<string> {
+      const before = client.received().length;
+      client.socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+      while (!client.received().slice(before).endsWith("}")) {
+        await within(5000, new Promise((resolve) => client.socket.once("data", resolve)), `the answer to ${path}`);
+      }
+      return client.received().slice(before);
+    }
+
+    test("a keep-alive connection idle for longer than Node's 5 s default still serves the next request", async () => {
+      // Node closes idle keep-alive sockets after 5 s; a client that reuses one at that moment
+      // (a notebook whose cells took a few seconds) gets ECONNRESET. The server keeps them idleTimeoutMs.
+      await withServer({}, async (url) => {
+        const client = rawClient(url);
+        try {
+          assert.match(await rawGet(client, "/employees/1"), /^HTTP\/1\.1 200 /);
+          assert.match(client.received(), /Keep-Alive: timeout=60/i, "the server tells clients how long it keeps the connection");
+          await new Promise((resolve) => setTimeout(resolve, 5500));
+          assert.equal(client.socket.destroyed, false, "the connection is still open");
+          assert.match(await rawGet(client, "/employees/2"), /^HTTP\/1\.1 200 /);
+        } finally {
+          client.socket.destroy();
+        }
+      });
+    });
+
+    test("an idle keep-alive connection is closed after idleTimeoutMs", async () => {
+      await withServer({ idleTimeoutMs: 500 }, async (url) => {
+        const client = rawClient(url);
+        try {
+          assert.match(await rawGet(client, "/employees/1"), /^HTTP\/1\.1 200 /);
+          await within(5000, client.closed, "the server closing the idle connection");
+        } finally {
+          client.socket.destroy();
+        }
+      });
+    });
+
     test("a client that sends its headers a line at a time is answered 408 and cut off after headersTimeoutMs", async () => {
       await withServer({ headersTimeoutMs: 500, requestTimeoutMs: 1000 }, async (url) => {
         const answer = await drip(url, "GET /employees/1 HTTP/1.1\r\nHost: localhost\r\n", "X-Slow: 1\r\n");

@@ -20,7 +20,11 @@ export interface ServeOptions {
   readonly headersTimeoutMs?: number;
   /** Time a client has to send the whole request, body included, in ms. Default 30000. */
   readonly requestTimeoutMs?: number;
-  /** Time a connection may go without a byte either way before it is closed, in ms. Default 60000. */
+  /**
+   * Time a connection may go without a byte either way before it is closed, in ms, between
+   * requests too (Node's own default closes idle keep-alive connections after 5 s, and a client
+   * that reuses one at that moment gets ECONNRESET). Default 60000.
+   */
   readonly idleTimeoutMs?: number;
 }
 
@@ -47,7 +51,10 @@ export async function serveApi(app: Hono<any>, options: ServeOptions = {}): Prom
     },
   }) as Server;
   // A reader that stopped reading an export holds no database scope, but it holds a socket.
-  server.setTimeout(options.idleTimeoutMs ?? 60_000);
+  const idleTimeout = options.idleTimeoutMs ?? 60_000;
+  server.setTimeout(idleTimeout);
+  // Between requests Node waits keepAliveTimeout instead, and says so in the Keep-Alive header.
+  server.keepAliveTimeout = idleTimeout;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 8000, options.hostname ?? "127.0.0.1", () => {
