@@ -16,6 +16,7 @@ import {
   sql,
   text,
   timestamptz,
+  uuid,
   varchar,
 } from "../src/index.js";
 import { describeEachTarget, uniqueName } from "./support/targets.js";
@@ -224,6 +225,9 @@ describeEachTarget("executemany checks every value against its column before sen
     at: timestamptz(),
     j: json(),
     jb: jsonb(),
+    v: varchar(3),
+    u: uuid(),
+    price: numeric(5, 2),
   });
 
   before(async () => {
@@ -426,6 +430,54 @@ describeEachTarget("executemany checks every value against its column before sen
       engine().begin((conn) => conn.execute(t.insert(), [new Map([["s", "x"]]) as never])),
       (err: unknown) => err instanceof ArgumentError && /Row 0 for table .* is a Map/.test((err as Error).message),
     );
+  });
+
+  test("varchar(n) takes up to n characters, counted as PostgreSQL counts them, and refuses more, trailing spaces too", async () => {
+    assert.deepEqual(await roundTrip("v", ["abc", "ééé", "😀😀😀", "", null]), ["abc", "ééé", "😀😀😀", "", null]);
+    await refused("v", "abcd", DataError);
+    await refused("v", "😀😀😀😀", DataError);
+    await assert.rejects(
+      engine().begin((conn) => conn.execute(t.insert(), [{ v: "abc  " }])),
+      (err: unknown) => err instanceof DataError && /at most 3 characters, not 5 .*trailing spaces/.test((err as Error).message),
+    );
+    await refused("v", 123, ArgumentError);
+  });
+
+  test("uuid takes every form PostgreSQL reads and refuses other strings before sending", async () => {
+    const id = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+    const forms = [id, id.toUpperCase(), `{${id}}`, id.replaceAll("-", ""), "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11"];
+    assert.deepEqual(await roundTrip("u", forms), forms.map(() => id));
+    for (const bad of ["not-a-uuid", id.slice(1), ` ${id}`, `${id} `, `{${id}`, `a${id}`, "a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11"]) {
+      await refused("u", bad, DataError);
+    }
+    await refused("u", 5, ArgumentError);
+  });
+
+  test("a value only PostgreSQL can refuse is located: the error names its row and column, as few rows and as many", async () => {
+    for (const count of [2, 20]) {
+      const rows: Record<string, unknown>[] = Array.from({ length: count }, (_, i) => ({ s: `row ${i}`, at: "2024-01-01T00:00:00Z", price: 1.5 }));
+      const last = count - 1;
+      for (const [column, bad, pattern] of [
+        ["at", "not a date", /invalid input syntax for type timestamp/],
+        ["at", "2020-02-30", /out of range/],
+        ["price", 1000, /numeric field overflow/],
+        ["price", "-999.999", /numeric field overflow/],
+      ] as const) {
+        const before = await rowCount();
+        const sent = rows.map((row, i) => (i === last ? { ...row, [column]: bad } : row));
+        await assert.rejects(
+          engine().begin((conn) => conn.execute(t.insert(), sent as never)),
+          (err: unknown) => {
+            assert.ok(err instanceof DataError, String(err));
+            assert.match((err as Error).message, pattern);
+            const where = (err as Error).message.split("\n").find((line) => line.startsWith("The value PostgreSQL refused"));
+            assert.equal(where, `The value PostgreSQL refused is row ${last}'s "${column}" (${t.columns[column].spec.sqlType}). No rows were inserted into "${t.name}".`);
+            return true;
+          },
+        );
+        assert.equal(await rowCount(), before);
+      }
+    }
   });
 
   test("after every refusal the engine is usable", async () => {

@@ -8,6 +8,7 @@ import { Result } from "../result.js";
 import type { Insert, InsertBudget } from "../schema/insert.js";
 import { planInsert, type InsertStatement } from "../schema/insert-plan.js";
 import type { AnyTable } from "../schema/table.js";
+import { locateRefusedValue } from "./refused-value.js";
 import type { ScopeSession } from "./scope-session.js";
 
 let savepointCounter = 0;
@@ -49,7 +50,7 @@ export async function executeMany(scope: ScopeSession, insert: Insert<AnyTable, 
     }
   } catch (err) {
     if (savepoint && !scope.closed) await scope.quietly(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
-    throw err;
+    throw locateRefusedValue(err, table, list, note);
   }
   if (savepoint) await scope.run(`RELEASE SAVEPOINT ${savepoint}`, []);
   return new Result(returned, columns, count, "INSERT");

@@ -261,6 +261,55 @@ function jsonRule(binary: boolean): ValueRule {
   };
 }
 
+/**
+ * varchar(n): a string of at most n characters (code points, as PostgreSQL
+ * counts them). A longer one is refused, trailing spaces too: PostgreSQL would
+ * cut those silently, and what goes in would not come back.
+ */
+function varcharRule(limit: number): ValueRule {
+  const fits = (value: string) => value.length <= limit || codePoints(value) <= limit;
+  return {
+    text: false,
+    convert: (value) => (typeof value === "string" && textProblem(value) === undefined && fits(value) ? value : REFUSED),
+    refusal(value) {
+      if (typeof value !== "string" || textProblem(value) !== undefined) return TEXT.refusal(value);
+      const spaces = value.trimEnd().length < value.length && codePoints(value.trimEnd()) <= limit;
+      return {
+        kind: "data",
+        reason:
+          `holds at most ${limit} characters, not ${codePoints(value)} (${describeValue(value)})` +
+          (spaces ? "; PostgreSQL would drop the trailing spaces without a word" : ""),
+      };
+    },
+  };
+}
+
+function codePoints(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    // A surrogate pair is one character (lone surrogates are refused before this counts).
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) i++;
+    count++;
+  }
+  return count;
+}
+
+/**
+ * What PostgreSQL's uuid input reads: 32 hexadecimal digits in either case, a
+ * hyphen allowed after any group of four, the whole optionally in braces.
+ */
+const UUID_TEXT = /^(?:[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}|\{[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}\})$/i;
+
+const UUID: ValueRule = {
+  text: false,
+  convert: (value) => (typeof value === "string" && UUID_TEXT.test(value) ? value : REFUSED),
+  refusal: (value) =>
+    typeof value === "string"
+      ? { kind: "data", reason: `takes a UUID (32 hexadecimal digits, as in a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11), not ${describeValue(value)}` }
+      : wrongKind("a UUID string")(value),
+};
+
 /** Any other type (a column built by hand): a string, number, boolean, bigint or Date, which PostgreSQL parses. */
 const SCALAR: ValueRule = {
   text: false,
@@ -284,7 +333,7 @@ const SCALAR: ValueRule = {
 const RULES: Readonly<Record<string, ValueRule>> = {
   text: TEXT,
   varchar: TEXT,
-  uuid: TEXT,
+  uuid: UUID,
   integer: integerRule(INT4),
   bigint: integerRule(INT8),
   boolean: BOOLEAN,
@@ -303,8 +352,17 @@ export function baseType(sqlType: string): string {
   return sqlType.replace(/\s*\(.*\)$/, "");
 }
 
+const VARCHAR_RULES = new Map<number, ValueRule>();
+
 /** The rule for a column of type `sqlType`. */
 export function ruleFor(sqlType: string): ValueRule {
+  const varchar = /^varchar\((\d+)\)$/.exec(sqlType);
+  if (varchar) {
+    const limit = Number(varchar[1]);
+    let rule = VARCHAR_RULES.get(limit);
+    if (!rule) VARCHAR_RULES.set(limit, (rule = varcharRule(limit)));
+    return rule;
+  }
   return RULES[baseType(sqlType)] ?? SCALAR;
 }
 
