@@ -6,7 +6,7 @@
 import type { Compilable, RawBuilder } from "kysely";
 import { ArgumentError, ScopeError } from "./errors.js";
 import { describeValue, isPlainObject } from "./internal/options.js";
-import { statementStartingWith } from "./internal/statement-limits.js";
+import { scriptStatements, statementStartingWith } from "./internal/statement-limits.js";
 import { isInsert } from "./schema/insert.js";
 
 /**
@@ -80,13 +80,27 @@ export function checkParameters(statement: unknown, extra: unknown, where: strin
 const TRANSACTION_CONTROL = statementStartingWith("(begin|start\\s+transaction|commit|end|rollback|abort|prepare\\s+transaction)\\b(?!\\s+to\\b)");
 
 /**
+ * The transaction-control statements of `sql`, one verb each (`begin`,
+ * `start transaction`, `commit`, `end`, `rollback`, `abort`,
+ * `prepare transaction`), in order, for every statement of a script.
+ */
+export function transactionVerbs(sql: string): string[] {
+  const verbs: string[] = [];
+  for (const statement of sql.includes(";") ? scriptStatements(sql) : [sql]) {
+    const verb = TRANSACTION_CONTROL.exec(statement)?.[1];
+    if (verb !== undefined) verbs.push(verb.toLowerCase().replace(/\s+/g, " "));
+  }
+  return verbs;
+}
+
+/**
  * Refuses SQL that would start or end the scope's transaction behind its
  * back (`conn.execute("COMMIT")`): the statements after it would run outside
  * any transaction, each committed at once, where no later error or rollback
  * could undo them. `where` is the call (`conn.execute()`), `mode` the scope's kind.
  */
 export function checkTransactionControl(sql: string, where: string, mode: "begin" | "connect"): void {
-  const verb = TRANSACTION_CONTROL.exec(sql)?.[1]?.toLowerCase().replace(/\s+/g, " ");
+  const verb = transactionVerbs(sql)[0];
   if (verb === undefined) return;
   const scope = mode === "begin" ? "engine.begin()" : "engine.connect()";
   let why: string;
@@ -109,3 +123,31 @@ export function checkTransactionControl(sql: string, where: string, mode: "begin
   }
   throw new ScopeError(`${where} was given ${verb.toUpperCase()} inside ${scope}: ${why}. ${instead} Nothing was run.`);
 }
+
+/**
+ * Refuses raw transaction control sent through `engine.kysely` where it would
+ * break what Kysely keeps track of: any, inside a transaction Kysely began (or
+ * a stream's own); outside one, SQL that leaves a transaction open on the
+ * session that the engine hands to the next query or scope
+ * (`BEGIN; … COMMIT;` in one script is fine).
+ */
+export function checkKyselyTransactionControl(sql: string, inTransaction: boolean): void {
+  const verbs = transactionVerbs(sql);
+  if (verbs.length === 0) return;
+  if (inTransaction) {
+    throw new ScopeError(
+      `engine.kysely was given ${verbs[0]!.toUpperCase()} inside a Kysely transaction (db.transaction(), db.startTransaction(), or a stream's own): ` +
+        "Kysely would lose track of its transaction, and what ran after it would be committed at once, beyond the reach of a rollback. " +
+        "End it with the transaction's own calls: return from or throw in db.transaction()'s callback, or trx.commit() / trx.rollback(). Nothing was run.",
+    );
+  }
+  const last = verbs[verbs.length - 1]!;
+  if (last === "begin" || last === "start transaction") {
+    throw new ScopeError(
+      `engine.kysely was given ${last.toUpperCase()} without a COMMIT or ROLLBACK after it: the transaction would stay open on the engine's session ` +
+        "once the query returns, and the next query or scope would run inside it, where one rollback undoes both. " +
+        "Use db.transaction().execute(…) or db.startTransaction(), or send BEGIN … COMMIT together as one script. Nothing was run.",
+    );
+  }
+}
+

@@ -176,6 +176,48 @@ describeEachTarget("scopes", ({ target, engine }) => {
     });
   });
 
+  test("a script that ends the scope's transaction part-way is refused whole, through conn.db too", async () => {
+    const before = await engine().connect((conn) => conn.scalar(`select count(*)::int from ${table}`));
+    await assert.rejects(
+      engine().begin(async (conn) => {
+        await assert.rejects(
+          sql.raw(`insert into ${table} values (51); /* done */ commit`).execute(conn.db),
+          /conn\.db was given COMMIT inside engine\.begin\(\)/,
+        );
+        // A semicolon in a literal, a quoted name or a dollar-quoted body splits nothing.
+        await sql.raw(`insert into ${table} select length('a; commit'); select $$ ; rollback $$ as "x;end"`).execute(conn.db);
+        throw new Error("changed my mind");
+      }),
+      /changed my mind/,
+    );
+    assert.equal(await engine().connect((conn) => conn.scalar(`select count(*)::int from ${table}`)), before);
+  });
+
+  test("engine.kysely refuses raw transaction control that would break its transactions or leave one open, and runs BEGIN … COMMIT scripts", async () => {
+    const db = engine().kysely;
+    const count = () => engine().connect(async (conn) => (await conn.scalar(`select count(*)::int from ${table} where x = 61`)) as number);
+    const before = await count();
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await sql.raw(`insert into ${table} values (61)`).execute(trx);
+        await assert.rejects(sql`commit`.execute(trx), /engine\.kysely was given COMMIT inside a Kysely transaction/);
+        await assert.rejects(sql.raw(`insert into ${table} values (61); commit`).execute(trx), ScopeError);
+        throw new Error("changed my mind");
+      }),
+      /changed my mind/,
+    );
+    assert.equal(await count(), before, "the transaction rolled back whole");
+    await assert.rejects(sql`begin`.execute(db), /engine\.kysely was given BEGIN without a COMMIT or ROLLBACK after it/);
+    await assert.rejects(sql.raw(`commit; start transaction; insert into ${table} values (61)`).execute(db), /START TRANSACTION without a COMMIT/);
+    await assert.rejects(engine().begin(async () => { throw new Error("a scope after the refusals"); }), /a scope after/);
+    assert.equal(await count(), before, "nothing ran, nothing stayed open");
+    await sql.raw(`begin; insert into ${table} values (61); commit`).execute(db);
+    assert.equal(await count(), before + 1);
+    const stream = db.selectNoFrom(sql<number>`1`.as("one")).stream();
+    assert.equal((await stream.next()).done, false);
+    await stream.return?.(undefined);
+  });
+
   test("a connection used after its scope ended is a ScopeError", async () => {
     const leaked = await engine().connect(async (conn) => conn);
     assert.equal(leaked.closed, true);

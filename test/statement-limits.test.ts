@@ -8,6 +8,7 @@ import {
   checkEmbeddedNesting,
   checkParameterCount,
   nestingDepth,
+  scriptStatements,
 } from "../src/internal/statement-limits.js";
 import { sql as raw } from "kysely";
 import { describeEachTarget } from "./support/targets.js";
@@ -116,6 +117,8 @@ describeEachTarget("statement limits on the engines", ({ target, engine }) => {
       (err: unknown) => !(err instanceof ArgumentError),
     );
     await assert.rejects(raw`copy ${raw.raw(table)} from stdin`.execute(engine().kysely), ArgumentError);
+    // In a script, after another statement: on PGlite this once blocked the whole process, timers included.
+    await assert.rejects(raw.raw(`select 1; copy ${table} from stdin`).execute(engine().kysely), (err: unknown) => err instanceof ArgumentError && /Statement: copy/.test((err as Error).message));
   });
 
   test("an expression nested past the embedded limit is an ArgumentError on PGlite; a server answers it itself", async () => {
@@ -130,3 +133,21 @@ describeEachTarget("statement limits on the engines", ({ target, engine }) => {
     });
   });
 });
+
+describe("scriptStatements", () => {
+  test("splits at the semicolons PostgreSQL splits at", () => {
+    assert.deepEqual(scriptStatements("select 1"), ["select 1"]);
+    assert.deepEqual(scriptStatements("begin; insert into t values (1);commit;"), ["begin", " insert into t values (1)", "commit", ""]);
+    assert.deepEqual(scriptStatements("select ';', \"a;b\", $$;$$, $q$ ; $q$, E'\\'; x' -- c;\n; /* ; /* ; */ */ end"), [
+      "select ';', \"a;b\", $$;$$, $q$ ; $q$, E'\\'; x' -- c;\n",
+      " /* ; /* ; */ */ end",
+    ]);
+  });
+
+  test("keeps a BEGIN ATOMIC function body whole, CASE … END inside it too", () => {
+    const create = "create function f(x int) returns int language sql begin atomic; select case when x > 0 then 1 else 2 end; end";
+    assert.deepEqual(scriptStatements(`${create}; commit`), [create, " commit"]);
+    assert.deepEqual(scriptStatements("begin; select 1; end"), ["begin", " select 1", " end"]);
+  });
+});
+

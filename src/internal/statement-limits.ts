@@ -76,6 +76,48 @@ export function statementStartingWith(head: string): RegExp {
   return new RegExp(`^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*[\\s\\S]*?\\*/)*(?:${head})`, "i");
 }
 
+/**
+ * The statements of a script (`sql.raw(migration)` sends several at once), split
+ * at the semicolons PostgreSQL splits at: not inside a literal, a quoted name,
+ * a comment, a dollar-quoted body or a `BEGIN ATOMIC … END` function body.
+ * Each keeps its own leading comments; a statement without a semicolon is
+ * returned as it is.
+ */
+export function scriptStatements(sql: string): string[] {
+  if (!sql.includes(";")) return [sql];
+  const statements: string[] = [];
+  const n = sql.length;
+  let start = 0;
+  let i = 0;
+  let previous = "";
+  // Inside BEGIN ATOMIC: its END and those of CASE expressions, as psql counts them.
+  let depth = 0;
+  while (i < n) {
+    const skipped = skipText(sql, i);
+    if (skipped >= 0) {
+      i = skipped;
+    } else if (isWordStart(sql.charCodeAt(i))) {
+      let end = i + 1;
+      while (end < n && isWordPart(sql.charCodeAt(end))) end++;
+      const word = sql.slice(i, end).toLowerCase();
+      if (word === "atomic" && previous === "begin" && depth === 0) depth = 1;
+      else if (depth > 0 && word === "case") depth++;
+      else if (depth > 0 && word === "end") depth--;
+      previous = word;
+      i = end;
+    } else {
+      if (sql[i] === ";" && depth === 0) {
+        statements.push(sql.slice(start, i));
+        start = i + 1;
+        previous = "";
+      }
+      i++;
+    }
+  }
+  statements.push(sql.slice(start));
+  return statements;
+}
+
 /** `COPY`, after any leading comments. */
 const COPY = statementStartingWith("copy\\b");
 /** Where a COPY's data would come from or go to over the connection itself. */
@@ -88,6 +130,15 @@ const COPY_STDIO = /\b(from\s+stdin|to\s+stdout)\b/i;
  * the whole process, timers included), and TO STDOUT throws its rows away.
  */
 export function checkCopy(sql: string): void {
+  // Any statement of a script: a COPY FROM STDIN after a SELECT blocks PGlite as surely as a first one.
+  if (sql.includes(";")) {
+    for (const statement of scriptStatements(sql)) checkOneCopy(statement.trim());
+  } else {
+    checkOneCopy(sql);
+  }
+}
+
+function checkOneCopy(sql: string): void {
   if (!COPY.test(sql)) return;
   // String literals and quoted names could hold the words themselves.
   const direction = COPY_STDIO.exec(sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, "''"))?.[1];

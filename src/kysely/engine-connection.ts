@@ -7,6 +7,7 @@ import { CompiledQuery, type DatabaseConnection, type QueryResult } from "kysely
 import type { Echo } from "../echo.js";
 import { failedStatement } from "../errors.js";
 import { checkBatchSize } from "../engine-options.js";
+import { checkKyselyTransactionControl } from "../executable.js";
 import { cursorBatches } from "../internal/cursor-batches.js";
 import { withInMemoryHint } from "../internal/in-memory-hint.js";
 import { isHeldHere } from "../internal/held-sessions.js";
@@ -69,9 +70,10 @@ export class EngineConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.lease.revoked) throw this.lease.revoked;
+    const isControl = control.has(query);
+    if (!isControl) checkKyselyTransactionControl(query.sql, this.inTransaction);
     this.#notice();
     this.#context.echo.statement(query.sql, query.parameters);
-    const isControl = control.has(query);
     if (!isControl) this.lease.countStatement();
     try {
       const raw = await sendAsPg(this.lease, query.sql, query.parameters);
@@ -86,6 +88,7 @@ export class EngineConnection implements DatabaseConnection {
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     // Kysely passes its own default (100) when .stream() is called without a size.
     const batchSize = checkBatchSize(chunkSize ?? 100, "Kysely's .stream(chunkSize)");
+    checkKyselyTransactionControl(query.sql, true);
     this.#notice();
     return this.#stream<R>(query, batchSize);
   }
