@@ -13,7 +13,8 @@
  * own Ctrl-C (the process ends), which any SIGINT listener would turn off.
  * Next to tslab's listener, another one changes nothing for tslab: Node calls
  * every listener, and while a cell runs synchronously (`breakOnSigint`) Node
- * takes all of them off until it returns.
+ * takes all of them off until it returns. tslab's own message for the
+ * interrupted cell is cut to its first line (its stack frames are tslab's).
  *
  * @module
  */
@@ -62,6 +63,7 @@ export function installKernelInterrupt(interruptAll: InterruptAll, write: WriteL
 }
 
 function onInterrupt(state: Installed): void {
+  keepFirstLineOfTslabInterrupt();
   for (const interruptAll of state.handlers) {
     let report: InterruptReport | Promise<InterruptReport>;
     try {
@@ -81,6 +83,31 @@ function onInterrupt(state: Installed): void {
       state.write(reportLine(report));
     }
   }
+}
+
+/** What tslab prints for an interrupted cell: its error, with the stack of the kernel's own startup. */
+const TSLAB_INTERRUPT = /^(Error: Interrupted asynchronously)\n(?:\s+at [^\n]*(?:\n|$))+$/;
+
+/**
+ * tslab prints "Error: Interrupted asynchronously" and ten stack lines of
+ * tslab and commander, which say nothing about the learner's cell: this keeps
+ * the first line. tslab sets the kernel's `process.stderr.write` anew for
+ * every cell, so the wrapper lasts until the next cell at most; it also
+ * unwraps itself after the one message.
+ */
+function keepFirstLineOfTslabInterrupt(): void {
+  const stderr = process.stderr as { write: (chunk: unknown, ...rest: unknown[]) => boolean } | undefined;
+  if (typeof stderr?.write !== "function") return;
+  const original = stderr.write;
+  stderr.write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+    const interrupt = typeof chunk === "string" ? TSLAB_INTERRUPT.exec(chunk) : null;
+    if (interrupt) {
+      if (stderr.write === wrapper) stderr.write = original;
+      return original.call(this, `${interrupt[1]}\n`, ...rest);
+    }
+    return original.call(this, chunk, ...rest);
+  };
+  const wrapper = stderr.write;
 }
 
 function reportLine(report: InterruptReport): string {
