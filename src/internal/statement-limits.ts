@@ -131,7 +131,7 @@ const COPY_STDIO = /\b(from\s+stdin|to\s+stdout)\b/i;
  */
 export function checkCopy(sql: string): void {
   // Any statement of a script: a COPY FROM STDIN after a SELECT blocks PGlite as surely as a first one.
-  if (sql.includes(";")) {
+  if (typeof sql === "string" && sql.includes(";")) {
     for (const statement of scriptStatements(sql)) checkOneCopy(statement.trim());
   } else {
     checkOneCopy(sql);
