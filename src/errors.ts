@@ -344,8 +344,11 @@ export class ProgrammingError extends StatementError {}
  * It is a {@link StatementError}: `sql`, `parameters` and `code` tell which
  * statement and which values were refused. Executemany raises it itself,
  * before sending anything, for a value its column's type cannot hold (2^31
- * into `integer`, a lone surrogate into `text`); its message then names the
- * table, the column and the row, and it has no `cause` or `code`.
+ * into `integer`, four characters into `varchar(3)`, a lone surrogate into
+ * `text`); its message then names the table, the column and the row, and it
+ * has no `cause` or `code`. A value only PostgreSQL can judge (a date string,
+ * a number too large for `numeric(5, 2)`) fails there, and the message then
+ * adds which row and column held it.
  *
  * @example
  * ```ts
