@@ -621,24 +621,7 @@ for (const target of targets) describe(`web API example [${target.name}]`, () =>
       return client.received().slice(before);
     }
 
-    test("a keep-alive connection idle for longer than Node's 5 s default still serves the next request", async () => {
-      // Node closes idle keep-alive sockets after 5 s; a client that reuses one at that moment
-      // (a notebook whose cells took a few seconds) gets ECONNRESET. The server keeps them idleTimeoutMs.
-      await withServer({}, async (url) => {
-        const client = rawClient(url);
-        try {
-          assert.match(await rawGet(client, "/employees/1"), /^HTTP\/1\.1 200 /);
-          assert.match(client.received(), /Keep-Alive: timeout=60/i, "the server tells clients how long it keeps the connection");
-          await new Promise((resolve) => setTimeout(resolve, 5500));
-          assert.equal(client.socket.destroyed, false, "the connection is still open");
-          assert.match(await rawGet(client, "/employees/2"), /^HTTP\/1\.1 200 /);
-        } finally {
-          client.socket.destroy();
-        }
-      });
-    });
-
-    test("an idle keep-alive connection is closed after idleTimeoutMs", async () => {
+    test("an idle keep-alive connection is closed after idleTimeoutMs when that is shorter than Node's 5 s", async () => {
       await withServer({ idleTimeoutMs: 500 }, async (url) => {
         const client = rawClient(url);
         try {

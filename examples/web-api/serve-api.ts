@@ -21,9 +21,9 @@ export interface ServeOptions {
   /** Time a client has to send the whole request, body included, in ms. Default 30000. */
   readonly requestTimeoutMs?: number;
   /**
-   * Time a connection may go without a byte either way before it is closed, in ms, between
-   * requests too (Node's own default closes idle keep-alive connections after 5 s, and a client
-   * that reuses one at that moment gets ECONNRESET). Default 60000.
+   * Time a connection may go without a byte either way before it is closed, in ms. Default
+   * 60000. Between requests a connection waits at most 5 s (Node's keep-alive default), or this
+   * time if it is shorter: an idle client holds no socket for long.
    */
   readonly idleTimeoutMs?: number;
 }
@@ -53,8 +53,8 @@ export async function serveApi(app: Hono<any>, options: ServeOptions = {}): Prom
   // A reader that stopped reading an export holds no database scope, but it holds a socket.
   const idleTimeout = options.idleTimeoutMs ?? 60_000;
   server.setTimeout(idleTimeout);
-  // Between requests Node waits keepAliveTimeout instead, and says so in the Keep-Alive header.
-  server.keepAliveTimeout = idleTimeout;
+  // Between requests Node waits keepAliveTimeout instead (and says so in the Keep-Alive header).
+  server.keepAliveTimeout = Math.min(server.keepAliveTimeout, idleTimeout);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 8000, options.hostname ?? "127.0.0.1", () => {
