@@ -88,7 +88,7 @@ export function transactionVerbs(sql: string): string[] {
   const verbs: string[] = [];
   // SQL that is not text is refused where the statement is sent, naming what it is.
   if (typeof sql !== "string") return verbs;
-  for (const statement of sql.includes(";") ? scriptStatements(sql) : [sql]) {
+  for (const statement of scriptStatements(sql)) {
     const verb = TRANSACTION_CONTROL.exec(statement)?.[1];
     if (verb !== undefined) verbs.push(verb.toLowerCase().replace(/\s+/g, " "));
   }

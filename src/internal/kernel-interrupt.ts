@@ -99,7 +99,7 @@ function keepFirstLineOfTslabInterrupt(): void {
   const stderr = process.stderr as { write: (chunk: unknown, ...rest: unknown[]) => boolean } | undefined;
   if (typeof stderr?.write !== "function") return;
   const original = stderr.write;
-  stderr.write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+  const wrapper = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
     const interrupt = typeof chunk === "string" ? TSLAB_INTERRUPT.exec(chunk) : null;
     if (interrupt) {
       if (stderr.write === wrapper) stderr.write = original;
@@ -107,7 +107,7 @@ function keepFirstLineOfTslabInterrupt(): void {
     }
     return original.call(this, chunk, ...rest);
   };
-  const wrapper = stderr.write;
+  stderr.write = wrapper;
 }
 
 function reportLine(report: InterruptReport): string {

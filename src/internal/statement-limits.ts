@@ -130,12 +130,10 @@ const COPY_STDIO = /\b(from\s+stdin|to\s+stdout)\b/i;
  * the whole process, timers included), and TO STDOUT throws its rows away.
  */
 export function checkCopy(sql: string): void {
+  // SQL that is not text never gets here: checkBindParameters, which runs first, refuses it.
+  if (typeof sql !== "string") return;
   // Any statement of a script: a COPY FROM STDIN after a SELECT blocks PGlite as surely as a first one.
-  if (typeof sql === "string" && sql.includes(";")) {
-    for (const statement of scriptStatements(sql)) checkOneCopy(statement.trim());
-  } else {
-    checkOneCopy(sql);
-  }
+  for (const statement of scriptStatements(sql)) checkOneCopy(statement.trim());
 }
 
 function checkOneCopy(sql: string): void {
